@@ -1,0 +1,162 @@
+//! The crate's one error type.
+
+use std::fmt;
+
+/// What kind of record an error is about, for [`Error::NotFound`] and
+/// [`Error::Duplicate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecordKind {
+    /// An agency (cơ quan, đơn vị).
+    Agency,
+    /// An administrative procedure (thủ tục hành chính).
+    Procedure,
+    /// A dossier (hồ sơ).
+    Dossier,
+    /// An index framework.
+    Framework,
+    /// An assessment of a unit under a framework.
+    Assessment,
+    /// A satisfaction survey.
+    Survey,
+    /// A feedback item (phản ánh, kiến nghị).
+    Feedback,
+    /// A reform plan (kế hoạch CCHC).
+    Plan,
+    /// An organisation snapshot.
+    Organisation,
+}
+
+impl fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Agency => "agency",
+            Self::Procedure => "procedure",
+            Self::Dossier => "dossier",
+            Self::Framework => "framework",
+            Self::Assessment => "assessment",
+            Self::Survey => "survey",
+            Self::Feedback => "feedback",
+            Self::Plan => "plan",
+            Self::Organisation => "organisation",
+        })
+    }
+}
+
+/// An opaque encoding or decoding failure from the codec.
+///
+/// The codec behind it is an implementation detail and may change; only the
+/// message is public.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodecError(pub(crate) String);
+
+impl fmt::Display for CodecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CodecError {}
+
+/// Every way an operation of this crate can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A code (procedure, dossier, agency, administrative unit) does not have its legal form.
+    #[error("invalid {kind} code {text:?}: {reason}")]
+    InvalidCode {
+        /// Which code type was being parsed.
+        kind: &'static str,
+        /// The offending text.
+        text: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A field of an input value is out of its domain.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The field, in `record.field` form where useful.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A record that was referred to does not exist.
+    #[error("{kind} {id} not found")]
+    NotFound {
+        /// The kind of record.
+        kind: RecordKind,
+        /// The code the caller used.
+        id: String,
+    },
+    /// A record with the same code already exists.
+    #[error("{kind} {id} already exists")]
+    Duplicate {
+        /// The kind of record.
+        kind: RecordKind,
+        /// The duplicated code.
+        id: String,
+    },
+    /// A lifecycle event is not allowed in the dossier's current state.
+    #[error("dossier {dossier}: {event} is not allowed when {from}: {reason}")]
+    InvalidTransition {
+        /// The dossier code.
+        dossier: String,
+        /// The state the dossier was in.
+        from: String,
+        /// The event that was refused.
+        event: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// Stored bytes do not decode: the store is damaged or was written by other software.
+    #[error("corrupt record in tree {tree} at key {key}: {reason}")]
+    Corrupt {
+        /// The sled tree.
+        tree: &'static str,
+        /// The key, in hex.
+        key: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The store was written in a format this version cannot read.
+    #[error("unsupported store format {found} (this version reads {oldest} to {current})")]
+    UnsupportedFormat {
+        /// The version found in the store.
+        found: u32,
+        /// The oldest version this build reads.
+        oldest: u32,
+        /// The version this build writes.
+        current: u32,
+    },
+    /// Encoding a value failed.
+    #[error("encoding failed")]
+    Codec(#[source] CodecError),
+    /// A file being imported has a bad row.
+    #[error("{file}:{line}: field {field}: {reason}")]
+    Import {
+        /// The file name as given.
+        file: String,
+        /// The 1-based line number.
+        line: u64,
+        /// The field (column) name.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The storage engine failed.
+    #[error("storage error")]
+    Storage(#[from] sled::Error),
+    /// An I/O operation outside sled failed (sync, import, export).
+    #[error("i/o error")]
+    Io(#[from] std::io::Error),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Builds an [`Error::InvalidInput`].
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidInput { field, reason: reason.into() }
+    }
+}

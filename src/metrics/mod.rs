@@ -1,0 +1,1 @@
+//! Pure metrics over model values and store aggregates.

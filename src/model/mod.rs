@@ -1,0 +1,6 @@
+//! The pure domain: types, validation, the lifecycle state machine, the
+//! working-day calendar and due dates. Nothing here touches storage or the clock.
+
+pub mod calendar;
+pub mod score;
+pub mod time_limit;

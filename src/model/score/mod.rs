@@ -1,0 +1,1 @@
+//! Reform-score frameworks (placeholder, being written).
