@@ -1,1 +1,2 @@
 //! Pure metrics over model values and store aggregates.
+pub mod scores;

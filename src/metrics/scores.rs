@@ -1,0 +1,1 @@
+//! Reform-score computations (placeholder, being written).
