@@ -1,0 +1,217 @@
+//! Agencies (cơ quan, đơn vị) and their hierarchy.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::id::{AdminUnitCode, AgencyCode};
+use crate::{Error, Result};
+
+/// The level of government an agency belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Level {
+    /// Ministries and central agencies (cấp trung ương).
+    Central,
+    /// Province (cấp tỉnh).
+    Province,
+    /// District (cấp huyện); abolished on 1/7/2025.
+    District,
+    /// Commune (cấp xã).
+    Commune,
+}
+
+impl Level {
+    /// All levels, top down.
+    pub const ALL: [Level; 4] = [Level::Central, Level::Province, Level::District, Level::Commune];
+
+    /// Returns the Vietnamese name of the level.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Level::Central => "Cấp trung ương",
+            Level::Province => "Cấp tỉnh",
+            Level::District => "Cấp huyện",
+            Level::Commune => "Cấp xã",
+        }
+    }
+
+    /// Returns the English name of the level.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Level::Central => "Central",
+            Level::Province => "Province",
+            Level::District => "District",
+            Level::Commune => "Commune",
+        }
+    }
+}
+
+/// What an agency is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AgencyKind {
+    /// A ministry or ministry-level agency (bộ, cơ quan ngang bộ).
+    Ministry,
+    /// A provincial People's Committee (UBND tỉnh).
+    Province,
+    /// A specialised department of a province (sở, ban, ngành).
+    Department,
+    /// A district People's Committee (UBND huyện).
+    District,
+    /// A commune People's Committee (UBND xã).
+    Commune,
+    /// A one-stop centre (Trung tâm Phục vụ hành chính công, Bộ phận Một cửa).
+    OneStopCentre,
+}
+
+/// An agency: a node of the administrative hierarchy that receives or handles dossiers.
+///
+/// The parent link makes the hierarchy: commune → district → province. Validity dates
+/// let the hierarchy change over time (the district level was abolished on 1/7/2025; 63
+/// provinces were merged into 34): an agency past its `valid_to` keeps its history.
+///
+/// ```
+/// use cchc::{Agency, AgencyCode, Level};
+/// let province = Agency::province(AgencyCode::new("000.00.00.H49")?, "UBND tỉnh Quảng Nam")?;
+/// let dept = Agency::department(AgencyCode::new("000.01.00.H49")?, "Sở Tư pháp", province.code())?;
+/// assert_eq!(dept.level(), Level::Province);
+/// assert_eq!(dept.parent(), Some(province.code()));
+/// # Ok::<(), cchc::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    code: AgencyCode,
+    name: String,
+    kind: AgencyKind,
+    level: Level,
+    parent: Option<AgencyCode>,
+    unit: Option<AdminUnitCode>,
+    valid_from: Option<Date>,
+    valid_to: Option<Date>,
+}
+
+pub(crate) fn check_name(field: &'static str, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if name.chars().count() > 500 {
+        return Err(Error::invalid(field, "must be at most 500 characters"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(name.to_owned())
+}
+
+impl Agency {
+    /// Builds an agency.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the name is empty, over 500 characters or has
+    /// control characters, when the agency is its own parent, or when `valid_to` is
+    /// before `valid_from`.
+    pub fn new(
+        code: AgencyCode,
+        name: &str,
+        kind: AgencyKind,
+        level: Level,
+        parent: Option<&AgencyCode>,
+    ) -> Result<Self> {
+        let name = check_name("agency.name", name)?;
+        if parent == Some(&code) {
+            return Err(Error::invalid("agency.parent", "an agency cannot be its own parent"));
+        }
+        Ok(Self {
+            code,
+            name,
+            kind,
+            level,
+            parent: parent.cloned(),
+            unit: None,
+            valid_from: None,
+            valid_to: None,
+        })
+    }
+
+    /// A provincial People's Committee, the root of a province.
+    pub fn province(code: AgencyCode, name: &str) -> Result<Self> {
+        Self::new(code, name, AgencyKind::Province, Level::Province, None)
+    }
+
+    /// A ministry, the root of a central hierarchy.
+    pub fn ministry(code: AgencyCode, name: &str) -> Result<Self> {
+        Self::new(code, name, AgencyKind::Ministry, Level::Central, None)
+    }
+
+    /// A provincial department under `parent`.
+    pub fn department(code: AgencyCode, name: &str, parent: &AgencyCode) -> Result<Self> {
+        Self::new(code, name, AgencyKind::Department, Level::Province, Some(parent))
+    }
+
+    /// A district People's Committee under `parent`.
+    pub fn district(code: AgencyCode, name: &str, parent: &AgencyCode) -> Result<Self> {
+        Self::new(code, name, AgencyKind::District, Level::District, Some(parent))
+    }
+
+    /// A commune People's Committee under `parent`.
+    pub fn commune(code: AgencyCode, name: &str, parent: &AgencyCode) -> Result<Self> {
+        Self::new(code, name, AgencyKind::Commune, Level::Commune, Some(parent))
+    }
+
+    /// Returns a copy with the administrative unit code set.
+    #[must_use]
+    pub fn with_unit(mut self, unit: AdminUnitCode) -> Self {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// Returns a copy valid from `from` (inclusive) to `to` (exclusive); `None` is open.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `to` is not after `from`.
+    pub fn with_validity(mut self, from: Option<Date>, to: Option<Date>) -> Result<Self> {
+        if let (Some(f), Some(t)) = (from, to)
+            && t <= f
+        {
+            return Err(Error::invalid("agency.valid_to", "must be after valid_from"));
+        }
+        self.valid_from = from;
+        self.valid_to = to;
+        Ok(self)
+    }
+
+    /// Returns the agency's identifier.
+    pub fn code(&self) -> &AgencyCode {
+        &self.code
+    }
+    /// Returns the agency's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Returns what the agency is.
+    pub fn kind(&self) -> AgencyKind {
+        self.kind
+    }
+    /// Returns the agency's level of government.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+    /// Returns the parent agency, if any.
+    pub fn parent(&self) -> Option<&AgencyCode> {
+        self.parent.as_ref()
+    }
+    /// Returns the administrative unit code, if set.
+    pub fn unit(&self) -> Option<&AdminUnitCode> {
+        self.unit.as_ref()
+    }
+    /// Returns the first day the agency exists, if bounded.
+    pub fn valid_from(&self) -> Option<Date> {
+        self.valid_from
+    }
+    /// Returns the first day the agency no longer exists, if bounded.
+    pub fn valid_to(&self) -> Option<Date> {
+        self.valid_to
+    }
+    /// Returns whether the agency exists on `date`.
+    pub fn is_valid_on(&self, date: Date) -> bool {
+        self.valid_from.is_none_or(|f| f <= date) && self.valid_to.is_none_or(|t| date < t)
+    }
+}

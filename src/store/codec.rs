@@ -1,0 +1,128 @@
+//! Value encoding: bincode 2 (serde) with one configuration, and the compact
+//! counter-vector encoding. Decoding never panics: bad bytes are `Error::Corrupt`.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::model::measure::{Counts, MEASURE_COUNT};
+use crate::{CodecError, Error, Result};
+
+/// The one bincode configuration: varint integers, little endian, and a 16 MiB limit
+/// so hostile length prefixes cannot allocate without bound.
+const CONFIG: bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Varint,
+    bincode::config::Limit<{ 16 * 1024 * 1024 }>,
+> = bincode::config::standard().with_limit::<{ 16 * 1024 * 1024 }>();
+
+/// Encodes a record.
+pub(crate) fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    bincode::serde::encode_to_vec(value, CONFIG)
+        .map_err(|e| Error::Codec(CodecError(e.to_string())))
+}
+
+/// Hex of a key, for error messages.
+pub(crate) fn hex(key: &[u8]) -> String {
+    use std::fmt::Write;
+    key.iter().fold(String::with_capacity(key.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Builds an [`Error::Corrupt`].
+pub(crate) fn corrupt(tree: &'static str, key: &[u8], reason: impl Into<String>) -> Error {
+    Error::Corrupt { tree, key: hex(key), reason: reason.into() }
+}
+
+/// Decodes a record stored at `key` of `tree`; trailing bytes are corruption too.
+pub(crate) fn decode<T: DeserializeOwned>(
+    bytes: &[u8],
+    tree: &'static str,
+    key: &[u8],
+) -> Result<T> {
+    match bincode::serde::decode_from_slice::<T, _>(bytes, CONFIG) {
+        Ok((value, used)) if used == bytes.len() => Ok(value),
+        Ok((_, used)) => Err(corrupt(tree, key, format!("{} trailing bytes", bytes.len() - used))),
+        Err(e) => Err(corrupt(tree, key, e.to_string())),
+    }
+}
+
+/// Encodes a counter vector: LEB128 zig-zag varints, trailing zeros dropped. A vector
+/// written with fewer measures decodes with the missing ones at zero, so measures can
+/// be added at the end without rewriting counters.
+pub(crate) fn encode_counts(counts: &Counts) -> Vec<u8> {
+    let used = counts.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+    let mut out = Vec::with_capacity(used + 1);
+    for &c in counts.iter().take(used) {
+        let mut z = ((c << 1) ^ (c >> 63)) as u64;
+        loop {
+            let byte = (z & 0x7f) as u8;
+            z >>= 7;
+            if z == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    out
+}
+
+/// Decodes [`encode_counts`].
+pub(crate) fn decode_counts(bytes: &[u8], key: &[u8]) -> Result<Counts> {
+    let mut counts = [0i64; MEASURE_COUNT];
+    let mut slots = counts.iter_mut();
+    let mut z: u64 = 0;
+    let mut shift = 0u32;
+    for &byte in bytes {
+        if shift >= 64 {
+            return Err(corrupt(crate::store::keys::tree::COUNTERS, key, "varint too long"));
+        }
+        z |= u64::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            let Some(slot) = slots.next() else {
+                return Err(corrupt(crate::store::keys::tree::COUNTERS, key, "too many measures"));
+            };
+            *slot = ((z >> 1) as i64) ^ -((z & 1) as i64);
+            z = 0;
+            shift = 0;
+        }
+    }
+    if shift != 0 {
+        return Err(corrupt(crate::store::keys::tree::COUNTERS, key, "truncated varint"));
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn counts_round_trip(values in proptest::collection::vec(any::<i64>(), MEASURE_COUNT)) {
+            let mut counts = [0i64; MEASURE_COUNT];
+            counts.copy_from_slice(&values);
+            prop_assert_eq!(decode_counts(&encode_counts(&counts), b"k").unwrap(), counts);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let _ = decode_counts(&bytes, b"k");
+            let _ = decode::<crate::store::records::DossierRecord>(&bytes, "dossiers", b"k");
+        }
+    }
+
+    #[test]
+    fn small_counts_are_compact() {
+        let mut counts = [0i64; MEASURE_COUNT];
+        counts[0] = 1;
+        counts[3] = -1;
+        assert_eq!(encode_counts(&counts), vec![2, 0, 0, 1]);
+        assert!(encode_counts(&[0; MEASURE_COUNT]).is_empty());
+        assert!(decode_counts(&[0x80], b"k").is_err());
+    }
+}

@@ -1,0 +1,666 @@
+//! Dossiers: receipt, lifecycle events and bulk import, each one transaction over
+//! the dossier record, its code index and every counter it moves.
+
+use std::collections::HashMap;
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use time::OffsetDateTime;
+
+use crate::id::{AgencyCode, DossierCode, ProcedureCode};
+use crate::model::dossier::{
+    Channel, ClockRule, Dossier, DossierHeader, EventKind, LifecycleEvent,
+};
+use crate::model::procedure::ProcedureStatus;
+use crate::model::time_limit::vietnam_date;
+use crate::store::catalog::{Catalog, abort, not_found, tx_error};
+use crate::store::codec::{corrupt, decode, encode};
+use crate::store::counters::Deltas;
+use crate::store::keys::{DossierKey, tree};
+use crate::store::records::DossierRecord;
+use crate::store::{Store, poisoned};
+use crate::{Error, RecordKind, Result};
+
+/// A dossier as it arrives at the one-stop desk or the portal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewDossier {
+    /// The dossier code.
+    pub code: DossierCode,
+    /// The procedure applied for.
+    pub procedure: ProcedureCode,
+    /// The agency responsible at receipt.
+    pub agency: AgencyCode,
+    /// How it was submitted.
+    pub channel: Channel,
+    /// When it was received complete.
+    pub received_at: OffsetDateTime,
+    /// Whether its components were digitised at reception.
+    pub digitised: bool,
+    /// Whether digitised data was reused.
+    pub reused_data: bool,
+}
+
+/// Something done to a dossier after receipt. The store turns it into a
+/// [`LifecycleEvent`], computing what needs the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum Action {
+    /// Transfer to another agency (liên thông).
+    Transfer {
+        /// The agency it goes to.
+        to: AgencyCode,
+    },
+    /// Request a supplement; the clock pauses.
+    RequestSupplement {
+        /// The reason.
+        reason: String,
+    },
+    /// The applicant supplied the complete dossier; the clock resumes (and under the
+    /// Restart rule the limit restarts from this instant).
+    Supplement,
+    /// Apologise and give a new appointment (once).
+    Extend {
+        /// The new appointment.
+        new_appointment: OffsetDateTime,
+        /// The reason.
+        reason: String,
+    },
+    /// Refuse the dossier.
+    Refuse {
+        /// The reason.
+        reason: String,
+    },
+    /// Resolve the dossier.
+    Resolve {
+        /// Whether an electronic result was issued.
+        e_result: bool,
+    },
+    /// Return the result to the applicant.
+    ReturnResult,
+    /// The applicant withdraws the dossier.
+    Withdraw,
+    /// Fees were paid.
+    Pay {
+        /// Whether online.
+        online: bool,
+    },
+}
+
+fn check_text(field: &'static str, text: &str) -> Result<()> {
+    if text.chars().count() > 2000 {
+        return Err(Error::invalid(field, "must be at most 2000 characters"));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Opens a dossier from a receipt: checks the agency and procedure, and computes
+    /// the appointment with the calendar.
+    fn open_dossier(&self, catalog: &Catalog, new: &NewDossier) -> Result<Dossier> {
+        let day = vietnam_date(new.received_at);
+        let agency = catalog
+            .agencies
+            .get(&new.agency)
+            .ok_or_else(|| not_found(RecordKind::Agency, &new.agency))?;
+        if !agency.agency.is_valid_on(day) {
+            return Err(Error::invalid(
+                "dossier.agency",
+                format!("{} does not exist on {day}", new.agency),
+            ));
+        }
+        let procedure = catalog.procedure_on(&new.procedure, day)?;
+        if procedure.status() == ProcedureStatus::Abolished {
+            return Err(Error::invalid(
+                "dossier.procedure",
+                format!("{} is abolished on {day}", new.procedure),
+            ));
+        }
+        let limit = procedure.limit();
+        let appointment =
+            self.inner.calendar.due_instant(new.received_at, limit, self.inner.counting)?;
+        let header = DossierHeader {
+            code: new.code.clone(),
+            procedure: new.procedure.clone(),
+            field: procedure.field().clone(),
+            agency: new.agency.clone(),
+            channel: new.channel,
+            limit,
+            fee_bearing: procedure.fee_bearing(),
+            paper_result: procedure.paper_result(),
+            digitised: new.digitised,
+            reused_data: new.reused_data,
+        };
+        Dossier::open(header, new.received_at, appointment)
+    }
+
+    /// Turns an action into the event to record, computing calendar facts.
+    fn event_for(
+        &self,
+        catalog: &Catalog,
+        dossier: &Dossier,
+        at: OffsetDateTime,
+        action: &Action,
+    ) -> Result<LifecycleEvent> {
+        let calendar = &self.inner.calendar;
+        let kind = match action {
+            Action::Transfer { to } => {
+                if !catalog.agencies.contains_key(to) {
+                    return Err(not_found(RecordKind::Agency, to));
+                }
+                EventKind::Transferred { to: to.clone() }
+            }
+            Action::RequestSupplement { reason } => {
+                check_text("event.reason", reason)?;
+                EventKind::SupplementRequested { reason: reason.clone() }
+            }
+            Action::Supplement => EventKind::Supplemented {
+                restart_due: calendar.due_instant(
+                    at,
+                    dossier.header().limit,
+                    self.inner.counting,
+                )?,
+            },
+            Action::Extend { new_appointment, reason } => {
+                check_text("event.reason", reason)?;
+                // Decree 61 Art. 19(9): the apology is due at the latest one working day
+                // before the due day.
+                let ahead = calendar.working_days_between(
+                    vietnam_date(at),
+                    vietnam_date(dossier.due(ClockRule::Restart)),
+                );
+                EventKind::Extended {
+                    new_appointment: *new_appointment,
+                    reason: reason.clone(),
+                    late_notice: ahead < 1,
+                }
+            }
+            Action::Refuse { reason } => {
+                check_text("event.reason", reason)?;
+                EventKind::Refused { reason: reason.clone() }
+            }
+            Action::Resolve { e_result } => EventKind::Resolved { e_result: *e_result },
+            Action::ReturnResult => EventKind::ResultReturned,
+            Action::Withdraw => EventKind::Withdrawn,
+            Action::Pay { online } => EventKind::Paid { online: *online },
+        };
+        Ok(LifecycleEvent { at, kind })
+    }
+}
+
+/// Reads and folds the dossier at `key` inside a transaction.
+fn read_dossier(trees: &TransactionalTree, key: &[u8]) -> TxResult<Option<Dossier>> {
+    let Some(bytes) = storage(trees.get(key))? else { return Ok(None) };
+    decode_dossier(key, &bytes).map(Some).map_err(abort)
+}
+
+fn dossier_key(tree_name: &'static str, key: &[u8], bytes: &[u8]) -> Result<DossierKey> {
+    let raw: [u8; 8] =
+        bytes.try_into().map_err(|_| corrupt(tree_name, key, "not an 8-byte dossier key"))?;
+    Ok(DossierKey(u64::from_be_bytes(raw)))
+}
+
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
+
+fn storage<T>(
+    r: std::result::Result<T, sled::transaction::UnabortableTransactionError>,
+) -> TxResult<T> {
+    r.map_err(ConflictableTransactionError::from)
+}
+
+/// The dossiers of a store.
+#[derive(Debug, Clone, Copy)]
+pub struct Dossiers<'a> {
+    pub(crate) store: &'a Store,
+}
+
+/// One dossier being written by a transaction.
+struct Working {
+    key: DossierKey,
+    is_new: bool,
+    before: Option<Dossier>,
+    dossier: Dossier,
+}
+
+impl Dossiers<'_> {
+    /// Receives a dossier: checks it, computes its appointment from the procedure
+    /// version in force on the receipt date and the calendar, and stores it with its
+    /// counters in one transaction.
+    ///
+    /// # Errors
+    /// [`Error::Duplicate`] for a known code; [`Error::NotFound`] for an unknown agency
+    /// or procedure; [`Error::InvalidInput`] when the agency does not exist on the
+    /// receipt date, the procedure has no version in force or is abolished, or the due
+    /// instant falls outside the calendar's range. Nothing is written on error.
+    ///
+    /// ```
+    /// # use cchc::*;
+    /// # use time::macros::datetime;
+    /// # let store = Store::temporary()?;
+    /// # let province = AgencyCode::new("000.00.00.H49")?;
+    /// # store.agencies().insert(&Agency::province(province.clone(), "UBND tỉnh Quảng Nam")?)?;
+    /// # store.procedures().insert(&Procedure::builder(ProcedureCode::new("1.004227")?, "Đăng ký khai sinh",
+    /// #     Field::new("Hộ tịch")?, TimeLimit::working_days(3)).build()?)?;
+    /// let dossier = store.dossiers().receive(&NewDossier {
+    ///     code: DossierCode::new("000.00.00.H49-240105-0001")?,
+    ///     procedure: ProcedureCode::new("1.004227")?,
+    ///     agency: province,
+    ///     channel: Channel::Online,
+    ///     received_at: datetime!(2024-01-05 09:00 +07:00),
+    ///     digitised: true,
+    ///     reused_data: false,
+    /// })?;
+    /// // Friday 09:00 + 24 working hours = Wednesday 09:00.
+    /// assert_eq!(dossier.appointment(), datetime!(2024-01-10 09:00 +07:00));
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    pub fn receive(&self, new: &NewDossier) -> Result<Dossier> {
+        let mut out = self.write(&[Item::Receive(new.clone(), Vec::new())])?;
+        out.pop().ok_or_else(|| Error::invalid("dossier", "nothing written"))
+    }
+
+    /// Records an action on a dossier and returns the dossier after it.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown dossier (or transfer target);
+    /// [`Error::InvalidTransition`] when the lifecycle forbids the action;
+    /// [`Error::InvalidInput`] for bad text. Nothing is written on error.
+    pub fn record(
+        &self,
+        code: &DossierCode,
+        at: OffsetDateTime,
+        action: Action,
+    ) -> Result<Dossier> {
+        let mut out = self.write(&[Item::Act(code.clone(), at, action)])?;
+        out.pop().ok_or_else(|| Error::invalid("dossier", "nothing written"))
+    }
+
+    /// Requests a supplement (the clock pauses). See [`Dossiers::record`].
+    pub fn request_supplement(
+        &self,
+        code: &DossierCode,
+        at: OffsetDateTime,
+        reason: &str,
+    ) -> Result<Dossier> {
+        self.record(code, at, Action::RequestSupplement { reason: reason.to_owned() })
+    }
+    /// Records the applicant's supplement (the clock resumes). See [`Dossiers::record`].
+    pub fn supplement(&self, code: &DossierCode, at: OffsetDateTime) -> Result<Dossier> {
+        self.record(code, at, Action::Supplement)
+    }
+    /// Records an apology with a new appointment. See [`Dossiers::record`].
+    pub fn extend(
+        &self,
+        code: &DossierCode,
+        at: OffsetDateTime,
+        new_appointment: OffsetDateTime,
+        reason: &str,
+    ) -> Result<Dossier> {
+        self.record(code, at, Action::Extend { new_appointment, reason: reason.to_owned() })
+    }
+    /// Records a transfer to another agency. See [`Dossiers::record`].
+    pub fn transfer(
+        &self,
+        code: &DossierCode,
+        at: OffsetDateTime,
+        to: &AgencyCode,
+    ) -> Result<Dossier> {
+        self.record(code, at, Action::Transfer { to: to.clone() })
+    }
+    /// Records a refusal. See [`Dossiers::record`].
+    pub fn refuse(&self, code: &DossierCode, at: OffsetDateTime, reason: &str) -> Result<Dossier> {
+        self.record(code, at, Action::Refuse { reason: reason.to_owned() })
+    }
+    /// Records the resolution. See [`Dossiers::record`].
+    pub fn resolve(
+        &self,
+        code: &DossierCode,
+        at: OffsetDateTime,
+        e_result: bool,
+    ) -> Result<Dossier> {
+        self.record(code, at, Action::Resolve { e_result })
+    }
+    /// Records that the result was returned. See [`Dossiers::record`].
+    pub fn return_result(&self, code: &DossierCode, at: OffsetDateTime) -> Result<Dossier> {
+        self.record(code, at, Action::ReturnResult)
+    }
+    /// Records a withdrawal by the applicant. See [`Dossiers::record`].
+    pub fn withdraw(&self, code: &DossierCode, at: OffsetDateTime) -> Result<Dossier> {
+        self.record(code, at, Action::Withdraw)
+    }
+    /// Records a fee payment. See [`Dossiers::record`].
+    pub fn pay(&self, code: &DossierCode, at: OffsetDateTime, online: bool) -> Result<Dossier> {
+        self.record(code, at, Action::Pay { online })
+    }
+
+    /// Returns the dossier with `code`, folded from its events.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when its bytes do not decode; [`Error::Storage`].
+    pub fn get(&self, code: &DossierCode) -> Result<Option<Dossier>> {
+        let inner = &self.store.inner;
+        let Some(key) = inner.dossier_codes.get(code.as_str().as_bytes())? else { return Ok(None) };
+        let key = dossier_key(tree::DOSSIER_CODES, code.as_str().as_bytes(), &key)?;
+        let Some(bytes) = inner.dossiers.get(key.0.to_be_bytes())? else {
+            return Err(corrupt(
+                tree::DOSSIER_CODES,
+                code.as_str().as_bytes(),
+                "code points to no dossier",
+            ));
+        };
+        decode_dossier(&key.0.to_be_bytes(), &bytes).map(Some)
+    }
+
+    /// Iterates over every dossier in receipt order of insertion. O(n): it reads the
+    /// whole tree.
+    pub fn iter(&self) -> DossierIter {
+        DossierIter { inner: self.store.inner.dossiers.iter() }
+    }
+
+    /// Returns how many dossiers there are. O(n): sled counts by scanning.
+    pub fn len(&self) -> usize {
+        self.store.inner.dossier_codes.len()
+    }
+
+    /// Returns whether there are no dossiers.
+    pub fn is_empty(&self) -> bool {
+        self.store.inner.dossier_codes.is_empty()
+    }
+
+    /// Starts a bulk import that writes many dossiers per transaction.
+    pub fn importer(&self) -> Importer<'_> {
+        Importer {
+            store: self.store,
+            batch: Vec::new(),
+            batch_size: 1000,
+            progress: None,
+            summary: ImportSummary::default(),
+        }
+    }
+
+    /// Writes items in one transaction and returns the dossiers they touched, in order.
+    fn write(self, items: &[Item]) -> Result<Vec<Dossier>> {
+        let store = self.store;
+        let inner = &store.inner;
+        let catalog = inner.catalog.read().map_err(|_| poisoned())?;
+        // Receipts are checked and folded before the transaction: they need no stored state.
+        let mut opened: HashMap<usize, Dossier> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Item::Receive(new, actions) = item {
+                let mut dossier = store.open_dossier(&catalog, new)?;
+                for (at, action) in actions {
+                    let event = store.event_for(&catalog, &dossier, *at, action)?;
+                    dossier.apply(event)?;
+                }
+                opened.insert(i, dossier);
+            }
+        }
+        let result = (&inner.dossiers, &inner.dossier_codes, &inner.counters).transaction(
+            |(dossiers, codes, counters)| {
+                let mut working: Vec<Working> = Vec::new();
+                let mut by_code: HashMap<&DossierCode, usize> = HashMap::new();
+                let mut touched = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Item::Receive(new, _) => {
+                            if by_code.contains_key(&new.code)
+                                || storage(codes.get(new.code.as_str().as_bytes()))?.is_some()
+                            {
+                                return Err(abort(Error::Duplicate {
+                                    kind: RecordKind::Dossier,
+                                    id: new.code.to_string(),
+                                }));
+                            }
+                            let Some(dossier) = opened.get(&i) else {
+                                return Err(abort(Error::invalid(
+                                    "dossier",
+                                    "receipt was not prepared",
+                                )));
+                            };
+                            let key = DossierKey(
+                                inner
+                                    .next_dossier
+                                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                            );
+                            by_code.insert(&new.code, working.len());
+                            touched.push(working.len());
+                            working.push(Working {
+                                key,
+                                is_new: true,
+                                before: None,
+                                dossier: dossier.clone(),
+                            });
+                        }
+                        Item::Act(code, at, action) => {
+                            let slot = match by_code.get(code) {
+                                Some(&slot) => slot,
+                                None => {
+                                    let Some(raw) = storage(codes.get(code.as_str().as_bytes()))?
+                                    else {
+                                        return Err(abort(not_found(RecordKind::Dossier, code)));
+                                    };
+                                    let key = dossier_key(
+                                        tree::DOSSIER_CODES,
+                                        code.as_str().as_bytes(),
+                                        &raw,
+                                    )
+                                    .map_err(abort)?;
+                                    let dossier = read_dossier(dossiers, &key.0.to_be_bytes())?
+                                        .ok_or_else(|| {
+                                            abort(corrupt(
+                                                tree::DOSSIER_CODES,
+                                                code.as_str().as_bytes(),
+                                                "code points to no dossier",
+                                            ))
+                                        })?;
+                                    by_code.insert(code, working.len());
+                                    working.push(Working {
+                                        key,
+                                        is_new: false,
+                                        before: Some(dossier.clone()),
+                                        dossier,
+                                    });
+                                    working.len() - 1
+                                }
+                            };
+                            let Some(w) = working.get_mut(slot) else {
+                                return Err(abort(Error::invalid(
+                                    "dossier",
+                                    "lost track of a dossier",
+                                )));
+                            };
+                            let event = store
+                                .event_for(&catalog, &w.dossier, *at, action)
+                                .map_err(abort)?;
+                            w.dossier.apply(event).map_err(abort)?;
+                            touched.push(slot);
+                        }
+                    }
+                }
+                let mut deltas = Deltas::default();
+                for w in &working {
+                    let nodes = catalog
+                        .nodes_for(
+                            &w.dossier.header().agency,
+                            &w.dossier.header().procedure,
+                            &w.dossier.header().field,
+                        )
+                        .map_err(abort)?;
+                    deltas.add_change(&nodes, w.before.as_ref(), &w.dossier);
+                    let value = encode(&DossierRecord::from(&w.dossier)).map_err(abort)?;
+                    storage(dossiers.insert(&w.key.0.to_be_bytes(), value))?;
+                    if w.is_new {
+                        storage(
+                            codes.insert(
+                                w.dossier.code().as_str().as_bytes(),
+                                &w.key.0.to_be_bytes(),
+                            ),
+                        )?;
+                    }
+                }
+                deltas.apply(counters)?;
+                Ok(touched
+                    .iter()
+                    .filter_map(|&slot| working.get(slot).map(|w| w.dossier.clone()))
+                    .collect::<Vec<_>>())
+            },
+        );
+        result.map_err(tx_error)
+    }
+}
+
+fn decode_dossier(key: &[u8], bytes: &[u8]) -> Result<Dossier> {
+    let record: DossierRecord = decode(bytes, tree::DOSSIERS, key)?;
+    Dossier::try_from(record).map_err(|e| corrupt(tree::DOSSIERS, key, e.to_string()))
+}
+
+/// An iterator over the dossiers of a store, yielding `Result<Dossier>`.
+pub struct DossierIter {
+    inner: sled::Iter,
+}
+
+impl std::fmt::Debug for DossierIter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DossierIter").finish_non_exhaustive()
+    }
+}
+
+impl Iterator for DossierIter {
+    type Item = Result<Dossier>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.inner.next()?;
+        Some(item.map_err(Error::from).and_then(|(key, value)| decode_dossier(&key, &value)))
+    }
+}
+
+impl DoubleEndedIterator for DossierIter {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let item = self.inner.next_back()?;
+        Some(item.map_err(Error::from).and_then(|(key, value)| decode_dossier(&key, &value)))
+    }
+}
+
+/// Called after each committed batch with the running totals.
+type ProgressCallback<'a> = Box<dyn FnMut(&ImportSummary) + 'a>;
+
+/// One queued write.
+#[derive(Debug, Clone)]
+enum Item {
+    Receive(NewDossier, Vec<(OffsetDateTime, Action)>),
+    Act(DossierCode, OffsetDateTime, Action),
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    /// Dossiers received.
+    pub dossiers: u64,
+    /// Actions recorded (after receipt).
+    pub events: u64,
+    /// Transactions committed.
+    pub batches: u64,
+}
+
+/// Writes many dossiers and events per transaction, summing counter deltas in
+/// memory per batch so each counter key is written once per batch.
+///
+/// Items are queued and written `batch_size` at a time (default 1,000). A batch is
+/// all or nothing: when an item of a batch is bad (unknown procedure, impossible
+/// transition, duplicate code), [`Importer::flush`] returns its error, nothing of
+/// that batch is written, the batch is discarded, and earlier batches stay written.
+pub struct Importer<'a> {
+    store: &'a Store,
+    batch: Vec<Item>,
+    batch_size: usize,
+    progress: Option<ProgressCallback<'a>>,
+    summary: ImportSummary,
+}
+
+impl std::fmt::Debug for Importer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Importer")
+            .field("queued", &self.batch.len())
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Importer<'a> {
+    /// Sets how many items go in one transaction (at least 1; default 1,000).
+    #[must_use]
+    pub fn batch_size(mut self, size: usize) -> Self {
+        self.batch_size = size.max(1);
+        self
+    }
+
+    /// Sets a callback called after each committed batch with the running totals.
+    #[must_use]
+    pub fn on_progress(mut self, callback: impl FnMut(&ImportSummary) + 'a) -> Self {
+        self.progress = Some(Box::new(callback));
+        self
+    }
+
+    /// Queues a dossier with the actions that followed its receipt.
+    ///
+    /// # Errors
+    /// The errors of [`Importer::flush`] when this fills a batch.
+    pub fn dossier(
+        &mut self,
+        new: NewDossier,
+        actions: Vec<(OffsetDateTime, Action)>,
+    ) -> Result<()> {
+        self.batch.push(Item::Receive(new, actions));
+        self.flush_if_full()
+    }
+
+    /// Queues an action on a dossier received earlier (in the store or this batch).
+    ///
+    /// # Errors
+    /// The errors of [`Importer::flush`] when this fills a batch.
+    pub fn action(&mut self, code: DossierCode, at: OffsetDateTime, action: Action) -> Result<()> {
+        self.batch.push(Item::Act(code, at, action));
+        self.flush_if_full()
+    }
+
+    fn flush_if_full(&mut self) -> Result<()> {
+        if self.batch.len() >= self.batch_size { self.flush() } else { Ok(()) }
+    }
+
+    /// Writes the queued items as one transaction.
+    ///
+    /// # Errors
+    /// Any error of [`Dossiers::receive`] or [`Dossiers::record`] for a queued item;
+    /// the whole batch is then discarded unwritten.
+    pub fn flush(&mut self) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.batch);
+        Dossiers { store: self.store }.write(&batch)?;
+        for item in &batch {
+            match item {
+                Item::Receive(_, actions) => {
+                    self.summary.dossiers += 1;
+                    self.summary.events += actions.len() as u64;
+                }
+                Item::Act(..) => self.summary.events += 1,
+            }
+        }
+        self.summary.batches += 1;
+        if let Some(progress) = self.progress.as_mut() {
+            progress(&self.summary);
+        }
+        Ok(())
+    }
+
+    /// Writes what is queued and returns the totals.
+    ///
+    /// # Errors
+    /// As [`Importer::flush`].
+    pub fn finish(mut self) -> Result<ImportSummary> {
+        self.flush()?;
+        Ok(self.summary)
+    }
+}

@@ -1,0 +1,276 @@
+//! The embedded store: the only module that touches sled or bincode.
+//!
+//! One [`Store`] handle (cheap to clone, `Send + Sync`) owns a sled database.
+//! Typed views hang off it: [`Store::agencies`], [`Store::procedures`],
+//! [`Store::dossiers`]. Every logical write — a dossier event with its record and
+//! every counter it moves — is one multi-tree sled transaction.
+
+mod catalog;
+pub(crate) mod codec;
+mod counters;
+mod dossiers;
+pub mod format;
+pub(crate) mod keys;
+pub(crate) mod records;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::model::calendar::{CountingMode, WorkCalendar};
+use crate::{Error, Result};
+
+pub(crate) use catalog::Catalog;
+pub use catalog::{Agencies, Procedures};
+pub use counters::{CounterDifference, VerifyReport};
+pub use dossiers::{Action, DossierIter, Dossiers, ImportSummary, Importer, NewDossier};
+
+use keys::tree;
+
+/// Default sled page-cache size: 64 MiB. sled's own default (1 GiB) is far more than a
+/// province needs, and its memory use runs above the configured cache.
+pub const DEFAULT_CACHE_CAPACITY: u64 = 64 * 1024 * 1024;
+
+pub(crate) struct Inner {
+    pub db: sled::Db,
+    pub path: Option<PathBuf>,
+    pub agencies: sled::Tree,
+    pub agency_codes: sled::Tree,
+    pub procedures: sled::Tree,
+    pub procedure_codes: sled::Tree,
+    pub fields: sled::Tree,
+    pub dossiers: sled::Tree,
+    pub dossier_codes: sled::Tree,
+    pub counters: sled::Tree,
+    /// Agencies, procedures and fields, read at open and kept in step with every
+    /// catalogue write (a few thousand entries for a province).
+    pub catalog: RwLock<Catalog>,
+    /// Serialises catalogue writes, which allocate surrogates.
+    pub catalog_write: Mutex<()>,
+    pub next_dossier: AtomicU64,
+    pub calendar: WorkCalendar,
+    pub counting: CountingMode,
+}
+
+/// A handle to an embedded cchc store. Cheap to clone; clones share the database.
+///
+/// ```
+/// use cchc::Store;
+/// let store = Store::temporary()?;
+/// assert_eq!(store.agencies().len(), 0);
+/// # Ok::<(), cchc::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.inner.path).finish_non_exhaustive()
+    }
+}
+
+/// Configures and opens a [`Store`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct StoreBuilder {
+    path: Option<PathBuf>,
+    cache_capacity: u64,
+    calendar: WorkCalendar,
+    counting: CountingMode,
+    flush_every_ms: Option<u64>,
+}
+
+impl StoreBuilder {
+    /// Sets sled's page-cache size in bytes (default [`DEFAULT_CACHE_CAPACITY`]).
+    pub fn cache_capacity(mut self, bytes: u64) -> Self {
+        self.cache_capacity = bytes;
+        self
+    }
+
+    /// Sets the working calendar used to compute due instants (default
+    /// [`WorkCalendar::vietnam`]).
+    pub fn calendar(mut self, calendar: WorkCalendar) -> Self {
+        self.calendar = calendar;
+        self
+    }
+
+    /// Sets how time limits are counted (default: working time from the receipt instant).
+    pub fn counting_mode(mut self, mode: CountingMode) -> Self {
+        self.counting = mode;
+        self
+    }
+
+    /// Sets how often sled flushes in the background (default 500 ms; `None` turns it
+    /// off, leaving durability to [`Store::flush`] and [`Store::sync`]).
+    pub fn flush_every_ms(mut self, every: Option<u64>) -> Self {
+        self.flush_every_ms = every;
+        self
+    }
+
+    /// Opens the store, creating it if the path is empty.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedFormat`] for a store of another format version,
+    /// [`Error::Corrupt`] when stored records do not decode, [`Error::Storage`] when
+    /// sled cannot open the path.
+    pub fn open(self) -> Result<Store> {
+        let config = sled::Config::new()
+            .cache_capacity(self.cache_capacity)
+            .flush_every_ms(self.flush_every_ms)
+            .mode(sled::Mode::HighThroughput);
+        let config = match &self.path {
+            Some(path) => config.path(path),
+            None => config.temporary(true),
+        };
+        let db = config.open()?;
+        format::check(&db)?;
+        let open = |name: &str| db.open_tree(name);
+        let inner = Inner {
+            agencies: open(tree::AGENCIES)?,
+            agency_codes: open(tree::AGENCY_CODES)?,
+            procedures: open(tree::PROCEDURES)?,
+            procedure_codes: open(tree::PROCEDURE_CODES)?,
+            fields: open(tree::FIELDS)?,
+            dossiers: open(tree::DOSSIERS)?,
+            dossier_codes: open(tree::DOSSIER_CODES)?,
+            counters: open(tree::COUNTERS)?,
+            path: self.path,
+            db,
+            catalog: RwLock::new(Catalog::default()),
+            catalog_write: Mutex::new(()),
+            next_dossier: AtomicU64::new(0),
+            calendar: self.calendar,
+            counting: self.counting,
+        };
+        let catalog = Catalog::load(&inner)?;
+        *inner.catalog.write().map_err(|_| poisoned())? = catalog;
+        let next = match inner.dossiers.last()? {
+            Some((key, _)) => {
+                let raw: [u8; 8] = key
+                    .as_ref()
+                    .try_into()
+                    .map_err(|_| codec::corrupt(tree::DOSSIERS, &key, "key is not 8 bytes"))?;
+                u64::from_be_bytes(raw) + 1
+            }
+            None => 1,
+        };
+        inner.next_dossier.store(next, Ordering::Relaxed);
+        Ok(Store { inner: Arc::new(inner) })
+    }
+}
+
+pub(crate) fn poisoned() -> Error {
+    Error::invalid("store", "a thread panicked while holding the catalogue lock")
+}
+
+impl Store {
+    /// Opens (or creates) a store at `path` with the default settings.
+    ///
+    /// # Errors
+    /// As [`StoreBuilder::open`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::builder(path).open()
+    }
+
+    /// Opens a fresh store in a temporary location, deleted when the last handle drops.
+    /// For tests, doctests and examples.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when sled cannot create the temporary files.
+    pub fn temporary() -> Result<Self> {
+        StoreBuilder {
+            path: None,
+            cache_capacity: DEFAULT_CACHE_CAPACITY,
+            calendar: WorkCalendar::vietnam(),
+            counting: CountingMode::default(),
+            flush_every_ms: Some(500),
+        }
+        .open()
+    }
+
+    /// Starts configuring a store at `path`.
+    pub fn builder(path: impl AsRef<Path>) -> StoreBuilder {
+        StoreBuilder {
+            path: Some(path.as_ref().to_path_buf()),
+            cache_capacity: DEFAULT_CACHE_CAPACITY,
+            calendar: WorkCalendar::vietnam(),
+            counting: CountingMode::default(),
+            flush_every_ms: Some(500),
+        }
+    }
+
+    /// Returns the working calendar used for due instants.
+    pub fn calendar(&self) -> &WorkCalendar {
+        &self.inner.calendar
+    }
+
+    /// Returns the counting mode used for due instants.
+    pub fn counting_mode(&self) -> CountingMode {
+        self.inner.counting
+    }
+
+    /// Returns the agencies view.
+    pub fn agencies(&self) -> Agencies<'_> {
+        Agencies { store: self }
+    }
+
+    /// Returns the procedures view.
+    pub fn procedures(&self) -> Procedures<'_> {
+        Procedures { store: self }
+    }
+
+    /// Returns the dossiers view.
+    pub fn dossiers(&self) -> Dossiers<'_> {
+        Dossiers { store: self }
+    }
+
+    /// Writes buffered data to the operating system and returns the bytes flushed.
+    ///
+    /// sled 0.34 flushes with `sync_file_range`, which does not flush the device
+    /// cache, so a power loss may still lose what `flush` wrote. Use [`Store::sync`]
+    /// for a durable commit point.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when sled fails to write.
+    pub fn flush(&self) -> Result<usize> {
+        Ok(self.inner.db.flush()?)
+    }
+
+    /// Makes every committed write durable: [`Store::flush`], then `fdatasync` of every
+    /// file of the store. After `sync` returns, a crash or power loss keeps everything
+    /// committed before the call. A temporary store only flushes.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] or [`Error::Io`] when writing or syncing fails.
+    pub fn sync(&self) -> Result<()> {
+        self.inner.db.flush()?;
+        if let Some(path) = &self.inner.path {
+            sync_dir(path)?;
+        }
+        Ok(())
+    }
+
+    /// Returns the size of the store on disk, in bytes.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when sled cannot read its files.
+    pub fn size_on_disk(&self) -> Result<u64> {
+        Ok(self.inner.db.size_on_disk()?)
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            sync_dir(&entry.path())?;
+        } else if file_type.is_file() {
+            std::fs::File::open(entry.path())?.sync_data()?;
+        }
+    }
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
