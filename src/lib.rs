@@ -97,6 +97,6 @@ pub use model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET, start_of_day, v
 pub use store::format::write_version_for_tests;
 pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
 pub use store::{
-    Action, Agencies, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter, Dossiers,
+    Action, Agencies, Collection, Persisted, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter, Dossiers,
     ImportSummary, Importer, NewDossier, Procedures, Store, StoreBuilder, VerifyReport,
 };

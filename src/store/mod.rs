@@ -6,6 +6,7 @@
 //! every counter it moves — is one multi-tree sled transaction.
 
 mod catalog;
+mod collection;
 pub(crate) mod codec;
 mod counters;
 mod dossiers;
@@ -22,6 +23,7 @@ use crate::{Error, Result};
 
 pub(crate) use catalog::Catalog;
 pub use catalog::{Agencies, Procedures};
+pub use collection::{Collection, Persisted};
 pub use counters::{CounterDifference, VerifyReport};
 pub use dossiers::{Action, DossierIter, Dossiers, ImportSummary, Importer, NewDossier};
 

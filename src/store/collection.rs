@@ -1,0 +1,146 @@
+//! Generic keyed collections for the records that are not dossiers (feedback,
+//! plans, organisation snapshots, frameworks, assessments, surveys): one tree per
+//! type, a frozen versioned record per value, inserted and read whole.
+
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::store::Store;
+use crate::store::codec::{corrupt, decode, encode};
+use crate::{Error, RecordKind, Result};
+
+/// A value the store keeps in a [`Collection`].
+///
+/// `Record` is the frozen on-disk form (an enum of versions, `V1(..)`), converted
+/// to and from the domain value so a change to the domain type cannot silently
+/// change stored bytes.
+pub trait Persisted: Sized {
+    /// The sled tree holding this collection.
+    const TREE: &'static str;
+    /// The kind named in errors.
+    const KIND: RecordKind;
+    /// The frozen on-disk record.
+    type Record: Serialize + DeserializeOwned;
+    /// The key: byte order is iteration order.
+    fn key(&self) -> Vec<u8>;
+    /// Converts to the record.
+    fn to_record(&self) -> Self::Record;
+    /// Converts from the record, validating.
+    ///
+    /// # Errors
+    /// Any validation error; the store reports it as [`Error::Corrupt`].
+    fn from_record(record: Self::Record) -> Result<Self>;
+}
+
+/// A typed view of one collection.
+#[derive(Debug)]
+pub struct Collection<'a, T> {
+    store: &'a Store,
+    tree: sled::Tree,
+    _type: PhantomData<T>,
+}
+
+fn describe(key: &[u8]) -> String {
+    String::from_utf8(key.to_vec()).unwrap_or_else(|_| crate::store::codec::hex(key))
+}
+
+impl<'a, T: Persisted> Collection<'a, T> {
+    pub(crate) fn open(store: &'a Store) -> Result<Self> {
+        Ok(Self { store, tree: store.inner.db.open_tree(T::TREE)?, _type: PhantomData })
+    }
+
+    /// Returns the store this view belongs to.
+    pub fn store(&self) -> &'a Store {
+        self.store
+    }
+
+    /// Inserts a new value.
+    ///
+    /// # Errors
+    /// [`Error::Duplicate`] when the key exists; [`Error::Storage`].
+    pub fn insert(&self, value: &T) -> Result<()> {
+        let key = value.key();
+        let bytes = encode(&value.to_record())?;
+        match self.tree.compare_and_swap(&key, None as Option<&[u8]>, Some(bytes))? {
+            Ok(()) => Ok(()),
+            Err(_) => Err(Error::Duplicate { kind: T::KIND, id: describe(&key) }),
+        }
+    }
+
+    /// Inserts or replaces a value.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn upsert(&self, value: &T) -> Result<()> {
+        self.tree.insert(value.key(), encode(&value.to_record())?)?;
+        Ok(())
+    }
+
+    /// Returns the value stored under `key`.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when the bytes do not decode; [`Error::Storage`].
+    pub fn get_by_key(&self, key: &[u8]) -> Result<Option<T>> {
+        match self.tree.get(key)? {
+            Some(bytes) => Self::decode(key, &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Removes the value under `key` and returns whether there was one.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn remove_by_key(&self, key: &[u8]) -> Result<bool> {
+        Ok(self.tree.remove(key)?.is_some())
+    }
+
+    fn decode(key: &[u8], bytes: &[u8]) -> Result<T> {
+        let record: T::Record = decode(bytes, T::TREE, key)?;
+        T::from_record(record).map_err(|e| corrupt(T::TREE, key, e.to_string()))
+    }
+
+    /// Returns every value whose key starts with `prefix`, in key order.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] or [`Error::Storage`] on the first bad entry.
+    pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<T>> {
+        self.tree
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (key, value) = item?;
+                Self::decode(&key, &value)
+            })
+            .collect()
+    }
+
+    /// Returns every value, in key order. O(n).
+    ///
+    /// # Errors
+    /// As [`Collection::scan_prefix`].
+    pub fn all(&self) -> Result<Vec<T>> {
+        self.scan_prefix(&[])
+    }
+
+    /// Returns how many values there are. O(n).
+    pub fn len(&self) -> usize {
+        self.tree.len()
+    }
+
+    /// Returns whether the collection is empty.
+    pub fn is_empty(&self) -> bool {
+        self.tree.is_empty()
+    }
+}
+
+impl Store {
+    /// Returns the collection of `T`.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when the tree cannot be opened.
+    pub fn collection<T: Persisted>(&self) -> Result<Collection<'_, T>> {
+        Collection::open(self)
+    }
+}
