@@ -137,9 +137,7 @@ fn non_negative(x: i64) -> u64 {
     u64::try_from(x).unwrap_or(0)
 }
 
-fn count(counts: &Counts, m: Measure) -> i64 {
-    counts.get(m as usize).copied().unwrap_or(0)
-}
+use crate::model::measure::get as count;
 
 impl OneStopReport {
     /// An empty report.

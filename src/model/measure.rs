@@ -90,6 +90,11 @@ measures! {
 /// A vector of counts, one per measure.
 pub(crate) type Counts = [i64; MEASURE_COUNT];
 
+/// Reads one measure of a counter vector.
+pub(crate) fn get(counts: &Counts, measure: Measure) -> i64 {
+    counts.get(measure as usize).copied().unwrap_or(0)
+}
+
 /// One contribution: `delta` to `measure` on `day`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Contribution {

@@ -213,7 +213,15 @@ impl Store {
         })
     }
 
-    /// Returns the counts of `scope` at 00:00 (UTC+7) of `day`.
+    /// Returns the raw counter vector of `scope` at 00:00 (UTC+7) of `day`: index it
+    /// with `crate::model::measure::Measure`. Flows over a period are
+    /// `counts(end_day) − counts(from)`; states are read at one boundary.
+    pub(crate) fn scope_counts(&self, scope: &Scope, day: Date) -> Result<Counts> {
+        let nodes = self.nodes_for_scope(scope)?;
+        self.counts_at(&nodes, day)
+    }
+
+    /// Returns the counts of `nodes` at 00:00 (UTC+7) of `day`.
     fn counts_at(&self, nodes: &[Node], day: Date) -> Result<Counts> {
         let mut total = [0; MEASURE_COUNT];
         for &node in nodes {
