@@ -10,7 +10,7 @@ use crate::metrics::display::{Lang, format_count, format_percent};
 use crate::model::dossier::{Channel, ClockRule, Dossier, DossierStatus, Outcome};
 use crate::model::measure::{Counts, Measure};
 use crate::model::scope::Period;
-use crate::model::time_limit::{start_of_day, vietnam_date};
+use crate::model::time_limit::vietnam_date;
 
 /// A rate with its numerator and denominator, so every figure can be traced.
 ///
@@ -479,14 +479,15 @@ impl Add for OneStopReport {
     }
 }
 
-/// The backlog at 00:00 after a date: pending dossiers split by state.
+/// The backlog at an instant: pending dossiers split by state. The store answers it
+/// at 00:00 (UTC+7) after a date, the end of that date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backlog {
-    /// The date whose end the backlog is taken at.
-    pub as_of: time::Date,
+    /// The instant the backlog is taken at (UTC).
+    pub at: time::OffsetDateTime,
     /// The clock rule used for "overdue".
     pub rule: ClockRule,
-    /// Pending: received and not closed.
+    /// Pending: received and not closed (waiting included).
     pub pending: u64,
     /// Pending, not waiting, not yet due.
     pub not_yet_due: u64,
@@ -497,7 +498,7 @@ pub struct Backlog {
 }
 
 impl Backlog {
-    pub(crate) fn from_prefix(as_of: time::Date, rule: ClockRule, counts: &Counts) -> Self {
+    pub(crate) fn from_prefix(at: time::OffsetDateTime, rule: ClockRule, counts: &Counts) -> Self {
         let pending = non_negative(count(counts, Measure::Pending));
         let waiting = non_negative(count(counts, Measure::Waiting));
         let overdue = non_negative(count(
@@ -507,8 +508,9 @@ impl Backlog {
                 ClockRule::Subtract => Measure::OverdueSubtract,
             },
         ));
+        let at = at.to_offset(time::UtcOffset::UTC);
         Self {
-            as_of,
+            at,
             rule,
             pending,
             not_yet_due: pending.saturating_sub(waiting + overdue),
@@ -523,14 +525,8 @@ impl Backlog {
         at: time::OffsetDateTime,
         rule: ClockRule,
     ) -> Self {
-        let mut b = Self {
-            as_of: vietnam_date(at),
-            rule,
-            pending: 0,
-            not_yet_due: 0,
-            overdue: 0,
-            waiting: 0,
-        };
+        let at = at.to_offset(time::UtcOffset::UTC);
+        let mut b = Self { at, rule, pending: 0, not_yet_due: 0, overdue: 0, waiting: 0 };
         for d in dossiers {
             let s = d.state_at(at);
             if !s.pending {
@@ -552,18 +548,43 @@ impl Backlog {
         b
     }
 
-    /// The instant the backlog is taken at: 00:00 (UTC+7) after `as_of`.
-    pub fn instant(&self) -> time::OffsetDateTime {
-        start_of_day(self.as_of.next_day().unwrap_or(self.as_of))
+    /// Returns a value that displays the backlog in `lang`.
+    pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
+        BacklogDisplay { backlog: self, lang }
+    }
+}
+
+struct BacklogDisplay<'a> {
+    backlog: &'a Backlog,
+    lang: Lang,
+}
+
+impl fmt::Display for BacklogDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (b, l) = (self.backlog, self.lang);
+        let n = |x: u64| format_count(x as i64, l);
+        let local = b.at.to_offset(crate::model::time_limit::VIETNAM_OFFSET);
+        write!(
+            f,
+            "{} {} {:02}:{:02}: {} {} ({} {}, {} {}), {} {}",
+            l.pick("Tồn đọng lúc", "Backlog at"),
+            local.date(),
+            local.hour(),
+            local.minute(),
+            n(b.pending),
+            l.pick("đang giải quyết", "pending"),
+            n(b.not_yet_due),
+            l.pick("trong hạn", "not yet due"),
+            n(b.overdue),
+            l.pick("quá hạn", "overdue"),
+            n(b.waiting),
+            l.pick("chờ bổ sung", "waiting for a supplement"),
+        )
     }
 }
 
 impl fmt::Display for Backlog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "tồn đọng cuối ngày {}: {} đang giải quyết ({} trong hạn, {} quá hạn), {} chờ bổ sung",
-            self.as_of, self.pending, self.not_yet_due, self.overdue, self.waiting
-        )
+        self.display(Lang::Vi).fmt(f)
     }
 }

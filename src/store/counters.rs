@@ -281,7 +281,11 @@ impl Store {
         let next = as_of
             .next_day()
             .ok_or_else(|| Error::invalid("as_of", "is the last representable day"))?;
-        Ok(Backlog::from_prefix(as_of, rule, &self.counts_at(&nodes, next)?))
+        Ok(Backlog::from_prefix(
+            crate::model::time_limit::start_of_day(next),
+            rule,
+            &self.counts_at(&nodes, next)?,
+        ))
     }
 
     /// Recomputes every counter from the dossiers' event histories, checks the dossier

@@ -224,7 +224,7 @@ struct Working {
     dossier: Dossier,
 }
 
-impl Dossiers<'_> {
+impl<'a> Dossiers<'a> {
     /// Receives a dossier: checks it, computes its appointment from the procedure
     /// version in force on the receipt date and the calendar, and stores it with its
     /// counters in one transaction.
@@ -370,7 +370,7 @@ impl Dossiers<'_> {
     }
 
     /// Starts a bulk import that writes many dossiers per transaction.
-    pub fn importer(&self) -> Importer<'_> {
+    pub fn importer(&self) -> Importer<'a> {
         Importer {
             store: self.store,
             batch: Vec::new(),

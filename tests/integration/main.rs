@@ -1,0 +1,5 @@
+//! Integration tests: one binary, modules by concern.
+
+mod fixtures;
+mod reports;
+mod store;
