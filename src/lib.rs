@@ -82,6 +82,14 @@ pub use error::{CodecError, Error, RecordKind, Result};
 pub use id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode, UnitLevel};
 pub use metrics::display::{Lang, format_count, format_decimal, format_percent};
 pub use metrics::report::{Backlog, OneStopReport, Ratio};
+pub use metrics::catalogue::{
+    AnnouncementStats, CatalogueScope, CatalogueStats, CutThreshold, ProcessingTimes, Savings,
+    SavingsLine, TimeStats,
+};
+pub use metrics::reform::{FeedbackStats, OrganisationChange, OrganisationDelta, PlanProgress};
+pub use model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
+pub use model::organisation::{OrganisationCounts, OrganisationSnapshot};
+pub use model::plan::{PlanTask, ReformPlan};
 pub use model::agency::{Agency, AgencyKind, Level};
 pub use model::calendar::{CountingMode, WorkCalendar};
 pub use model::dossier::{

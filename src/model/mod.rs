@@ -4,7 +4,10 @@
 pub mod agency;
 pub mod calendar;
 pub mod dossier;
+pub mod feedback;
 pub(crate) mod measure;
+pub mod organisation;
+pub mod plan;
 pub mod procedure;
 pub mod scope;
 pub mod score;

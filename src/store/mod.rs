@@ -6,6 +6,7 @@
 //! every counter it moves — is one multi-tree sled transaction.
 
 mod catalog;
+mod catalogue_records;
 mod collection;
 pub(crate) mod codec;
 mod counters;

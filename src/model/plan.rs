@@ -1,0 +1,160 @@
+//! Reform plans (kế hoạch cải cách hành chính): a unit's plan for a year and its tasks.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::id::AgencyCode;
+use crate::model::agency::check_name;
+use crate::{Error, Result};
+
+/// One task of a reform plan.
+///
+/// ```
+/// use cchc::PlanTask;
+/// use time::macros::date;
+/// let task = PlanTask::new("1", "Rà soát TTHC", date!(2025 - 01 - 10), date!(2025 - 03 - 31))?
+///     .completed_on(date!(2025 - 03 - 20))?;
+/// assert!(task.is_completed_by(date!(2025 - 03 - 31)));
+/// assert!(PlanTask::new("2", "x", date!(2025 - 01 - 10), date!(2025 - 03 - 31))?
+///     .completed_on(date!(2025 - 01 - 09))
+///     .is_err());
+/// # Ok::<(), cchc::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTask {
+    id: String,
+    title: String,
+    created: Date,
+    deadline: Date,
+    completed: Option<Date>,
+}
+
+impl PlanTask {
+    /// A task `id` (its number in the plan, such as `2.3`) with a title, the day it was
+    /// created and its deadline.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the id or title is empty, too long (ids 64,
+    /// titles 500 characters) or has control characters.
+    pub fn new(id: &str, title: &str, created: Date, deadline: Date) -> Result<Self> {
+        let id = check_name("plan.task.id", id)?;
+        if id.chars().count() > 64 {
+            return Err(Error::invalid("plan.task.id", "must be at most 64 characters"));
+        }
+        Ok(Self {
+            id,
+            title: check_name("plan.task.title", title)?,
+            created,
+            deadline,
+            completed: None,
+        })
+    }
+
+    /// Returns the task completed on `date`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `date` is before the day the task was created.
+    pub fn completed_on(mut self, date: Date) -> Result<Self> {
+        if date < self.created {
+            return Err(Error::invalid(
+                "plan.task.completed",
+                format!("{date} is before the task was created ({})", self.created),
+            ));
+        }
+        self.completed = Some(date);
+        Ok(self)
+    }
+
+    /// Returns the task's number in the plan.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// Returns the title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// Returns the day it was created.
+    pub fn created(&self) -> Date {
+        self.created
+    }
+    /// Returns the deadline.
+    pub fn deadline(&self) -> Date {
+        self.deadline
+    }
+    /// Returns the day it was completed, if it was.
+    pub fn completed(&self) -> Option<Date> {
+        self.completed
+    }
+    /// Returns whether it exists on `date` (created on or before it).
+    pub fn exists_on(&self, date: Date) -> bool {
+        self.created <= date
+    }
+    /// Returns whether it was completed on or before `date`.
+    pub fn is_completed_by(&self, date: Date) -> bool {
+        self.completed.is_some_and(|c| c <= date)
+    }
+    /// Returns whether it is overdue on `date`: it exists on `date`, its deadline is
+    /// before `date`, and it was not completed by `date`.
+    ///
+    /// A task completed late but before `date` is no longer overdue; it counts in
+    /// [`PlanTask::was_late`].
+    pub fn is_overdue_on(&self, date: Date) -> bool {
+        self.exists_on(date) && self.deadline < date && !self.is_completed_by(date)
+    }
+    /// Returns whether it was completed after its deadline.
+    pub fn was_late(&self) -> bool {
+        self.completed.is_some_and(|c| c > self.deadline)
+    }
+}
+
+/// A unit's reform plan for a year: its tasks, in plan order.
+///
+/// ```
+/// use cchc::{AgencyCode, PlanTask, ReformPlan};
+/// use time::macros::date;
+/// let task = PlanTask::new("1", "Rà soát TTHC", date!(2025 - 01 - 10), date!(2025 - 03 - 31))?;
+/// let plan = ReformPlan::new(AgencyCode::new("000.00.00.H62")?, 2025, vec![task.clone(), task]);
+/// assert!(plan.is_err()); // two tasks numbered 1
+/// # Ok::<(), cchc::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReformPlan {
+    unit: AgencyCode,
+    year: i32,
+    tasks: Vec<PlanTask>,
+}
+
+impl ReformPlan {
+    /// A plan of `unit` for `year`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when two tasks share an id or the year is outside
+    /// 1900–2200.
+    pub fn new(unit: AgencyCode, year: i32, tasks: Vec<PlanTask>) -> Result<Self> {
+        if !(1900..=2200).contains(&year) {
+            return Err(Error::invalid("plan.year", format!("{year} is not 1900–2200")));
+        }
+        let mut seen = HashSet::with_capacity(tasks.len());
+        for task in &tasks {
+            if !seen.insert(task.id.as_str()) {
+                return Err(Error::invalid("plan.task.id", format!("{} appears twice", task.id)));
+            }
+        }
+        Ok(Self { unit, year, tasks })
+    }
+
+    /// Returns the unit whose plan it is.
+    pub fn unit(&self) -> &AgencyCode {
+        &self.unit
+    }
+    /// Returns the year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+    /// Returns the tasks in plan order.
+    pub fn tasks(&self) -> &[PlanTask] {
+        &self.tasks
+    }
+}

@@ -1,0 +1,598 @@
+//! Feedback, reform plans and organisation snapshots in the store: their frozen
+//! on-disk records, typed collections, and the store-level catalogue queries
+//! (catalogue statistics, announcements, savings, processing times, feedback, plan
+//! progress, organisation change).
+//!
+//! Records are frozen like those of `records.rs`: primitive fields only, one enum
+//! variant per layout. Changing one needs a `V2`, a format bump and new golden
+//! fixtures under `tests/fixtures/format-v1/`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::id::{AgencyCode, Field, ProcedureCode};
+use crate::metrics::catalogue::{
+    AnnouncementStats, CatalogueScope, CatalogueStats, CutThreshold, ProcessingTimeAccumulator,
+    ProcessingTimes, Savings, SavingsAccumulator,
+};
+use crate::metrics::reform::{FeedbackStats, OrganisationChange, PlanProgress};
+use crate::model::dossier::DossierHeader;
+use crate::model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
+use crate::model::organisation::{OrganisationCounts, OrganisationSnapshot};
+use crate::model::plan::{PlanTask, ReformPlan};
+use crate::model::scope::{Period, Scope};
+use crate::model::time_limit::{TimeLimit, vietnam_date};
+use crate::store::{Collection, Persisted, Store};
+use crate::{Error, RecordKind, Result};
+
+/// An instant as (Unix seconds, nanoseconds), as in `records.rs`.
+type InstantV1 = (i64, u32);
+
+fn instant(t: OffsetDateTime) -> InstantV1 {
+    (t.unix_timestamp(), t.nanosecond())
+}
+
+fn from_instant((secs, nanos): InstantV1) -> Result<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| t.replace_nanosecond(nanos).ok())
+        .ok_or_else(|| Error::invalid("record.instant", "out of range"))
+}
+
+fn from_julian(day: i32) -> Result<Date> {
+    Date::from_julian_day(day).map_err(|_| Error::invalid("record.date", "out of range"))
+}
+
+/// Key of a per-unit, per-year record: the unit code, `/`, the year big-endian with
+/// the sign bit flipped, so a unit's years sort in order.
+fn unit_year_key(unit: &AgencyCode, year: i32) -> Vec<u8> {
+    let mut key = unit_prefix(unit);
+    key.extend_from_slice(&((year as u32) ^ 0x8000_0000).to_be_bytes());
+    key
+}
+
+fn unit_prefix(unit: &AgencyCode) -> Vec<u8> {
+    let mut key = Vec::with_capacity(unit.as_str().len() + 5);
+    key.extend_from_slice(unit.as_str().as_bytes());
+    key.push(b'/');
+    key
+}
+
+/// Versioned feedback record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedbackRecord {
+    V1(FeedbackV1),
+}
+
+/// Feedback, format 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackV1 {
+    pub id: String,
+    pub agency: String,
+    pub received_at: InstantV1,
+    /// 0 regulation, 1 staff.
+    pub kind: u8,
+    pub transferred_at: Option<InstantV1>,
+    pub supplement_requested_at: Option<InstantV1>,
+    pub answered_at: Option<InstantV1>,
+    pub rejected_at: Option<InstantV1>,
+    /// 0 none, 1 satisfied, 2 not satisfied.
+    pub satisfaction: u8,
+    pub further_complaint: bool,
+}
+
+impl Persisted for Feedback {
+    const TREE: &'static str = "feedback";
+    const KIND: RecordKind = RecordKind::Feedback;
+    type Record = FeedbackRecord;
+
+    fn key(&self) -> Vec<u8> {
+        self.id().as_str().as_bytes().to_vec()
+    }
+
+    fn to_record(&self) -> FeedbackRecord {
+        FeedbackRecord::V1(FeedbackV1 {
+            id: self.id().as_str().to_owned(),
+            agency: self.agency().as_str().to_owned(),
+            received_at: instant(self.received_at()),
+            kind: match self.kind() {
+                FeedbackKind::Regulation => 0,
+                FeedbackKind::Staff => 1,
+            },
+            transferred_at: self.transferred_at().map(instant),
+            supplement_requested_at: self.supplement_requested_at().map(instant),
+            answered_at: self.answered_at().map(instant),
+            rejected_at: self.rejected_at().map(instant),
+            satisfaction: match self.satisfaction() {
+                Satisfaction::None => 0,
+                Satisfaction::Satisfied => 1,
+                Satisfaction::NotSatisfied => 2,
+            },
+            further_complaint: self.further_complaint(),
+        })
+    }
+
+    fn from_record(record: FeedbackRecord) -> Result<Self> {
+        let FeedbackRecord::V1(r) = record;
+        let kind = match r.kind {
+            0 => FeedbackKind::Regulation,
+            1 => FeedbackKind::Staff,
+            _ => return Err(Error::invalid("record.kind", "unknown feedback kind")),
+        };
+        let satisfaction = match r.satisfaction {
+            0 => Satisfaction::None,
+            1 => Satisfaction::Satisfied,
+            2 => Satisfaction::NotSatisfied,
+            _ => return Err(Error::invalid("record.satisfaction", "unknown satisfaction")),
+        };
+        let mut item = Feedback::new(
+            FeedbackId::new(&r.id)?,
+            AgencyCode::new(&r.agency)?,
+            from_instant(r.received_at)?,
+            kind,
+        );
+        if let Some(t) = r.transferred_at {
+            item = item.with_transfer(from_instant(t)?)?;
+        }
+        if let Some(t) = r.supplement_requested_at {
+            item = item.with_supplement_request(from_instant(t)?)?;
+        }
+        if let Some(t) = r.answered_at {
+            item = item.with_answer(from_instant(t)?)?;
+        }
+        if let Some(t) = r.rejected_at {
+            item = item.with_rejection(from_instant(t)?)?;
+        }
+        item.with_satisfaction(satisfaction)?.with_further_complaint(r.further_complaint)
+    }
+}
+
+/// Versioned reform plan record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlanRecord {
+    V1(PlanV1),
+}
+
+/// Reform plan, format 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanV1 {
+    pub unit: String,
+    pub year: i32,
+    pub tasks: Vec<PlanTaskV1>,
+}
+
+/// Reform plan task, format 1. Dates are Julian day numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTaskV1 {
+    pub id: String,
+    pub title: String,
+    pub created: i32,
+    pub deadline: i32,
+    pub completed: Option<i32>,
+}
+
+impl Persisted for ReformPlan {
+    const TREE: &'static str = "plans";
+    const KIND: RecordKind = RecordKind::Plan;
+    type Record = PlanRecord;
+
+    fn key(&self) -> Vec<u8> {
+        unit_year_key(self.unit(), self.year())
+    }
+
+    fn to_record(&self) -> PlanRecord {
+        PlanRecord::V1(PlanV1 {
+            unit: self.unit().as_str().to_owned(),
+            year: self.year(),
+            tasks: self
+                .tasks()
+                .iter()
+                .map(|t| PlanTaskV1 {
+                    id: t.id().to_owned(),
+                    title: t.title().to_owned(),
+                    created: t.created().to_julian_day(),
+                    deadline: t.deadline().to_julian_day(),
+                    completed: t.completed().map(Date::to_julian_day),
+                })
+                .collect(),
+        })
+    }
+
+    fn from_record(record: PlanRecord) -> Result<Self> {
+        let PlanRecord::V1(r) = record;
+        let tasks = r
+            .tasks
+            .into_iter()
+            .map(|t| {
+                let task = PlanTask::new(
+                    &t.id,
+                    &t.title,
+                    from_julian(t.created)?,
+                    from_julian(t.deadline)?,
+                )?;
+                match t.completed {
+                    Some(day) => task.completed_on(from_julian(day)?),
+                    None => Ok(task),
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        ReformPlan::new(AgencyCode::new(&r.unit)?, r.year, tasks)
+    }
+}
+
+/// Versioned organisation snapshot record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrganisationRecord {
+    V1(OrganisationV1),
+}
+
+/// Organisation snapshot, format 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationV1 {
+    pub unit: String,
+    pub year: i32,
+    pub agencies: u32,
+    pub divisions: u32,
+    pub sub_departments: u32,
+    pub district_divisions: u32,
+}
+
+impl Persisted for OrganisationSnapshot {
+    const TREE: &'static str = "organisation";
+    const KIND: RecordKind = RecordKind::Organisation;
+    type Record = OrganisationRecord;
+
+    fn key(&self) -> Vec<u8> {
+        unit_year_key(self.unit(), self.year())
+    }
+
+    fn to_record(&self) -> OrganisationRecord {
+        let c = self.counts();
+        OrganisationRecord::V1(OrganisationV1 {
+            unit: self.unit().as_str().to_owned(),
+            year: self.year(),
+            agencies: c.agencies,
+            divisions: c.divisions,
+            sub_departments: c.sub_departments,
+            district_divisions: c.district_divisions,
+        })
+    }
+
+    fn from_record(record: OrganisationRecord) -> Result<Self> {
+        let OrganisationRecord::V1(r) = record;
+        OrganisationSnapshot::new(
+            AgencyCode::new(&r.unit)?,
+            r.year,
+            OrganisationCounts {
+                agencies: r.agencies,
+                divisions: r.divisions,
+                sub_departments: r.sub_departments,
+                district_divisions: r.district_divisions,
+            },
+        )
+    }
+}
+
+impl Collection<'_, Feedback> {
+    /// Returns the item with `id`, if any.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when its bytes do not decode; [`Error::Storage`].
+    pub fn get(&self, id: &FeedbackId) -> Result<Option<Feedback>> {
+        self.get_by_key(id.as_str().as_bytes())
+    }
+}
+
+impl Collection<'_, ReformPlan> {
+    /// Returns the plan of `unit` for `year`, if any.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when its bytes do not decode; [`Error::Storage`].
+    pub fn get(&self, unit: &AgencyCode, year: i32) -> Result<Option<ReformPlan>> {
+        self.get_by_key(&unit_year_key(unit, year))
+    }
+
+    /// Returns every plan of `unit`, oldest year first.
+    ///
+    /// # Errors
+    /// As [`Collection::scan_prefix`].
+    pub fn of_unit(&self, unit: &AgencyCode) -> Result<Vec<ReformPlan>> {
+        self.scan_prefix(&unit_prefix(unit))
+    }
+}
+
+impl Collection<'_, OrganisationSnapshot> {
+    /// Returns the snapshot of `unit` for `year`, if any.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when its bytes do not decode; [`Error::Storage`].
+    pub fn get(&self, unit: &AgencyCode, year: i32) -> Result<Option<OrganisationSnapshot>> {
+        self.get_by_key(&unit_year_key(unit, year))
+    }
+
+    /// Returns every snapshot of `unit`, oldest year first.
+    ///
+    /// # Errors
+    /// As [`Collection::scan_prefix`].
+    pub fn of_unit(&self, unit: &AgencyCode) -> Result<Vec<OrganisationSnapshot>> {
+        self.scan_prefix(&unit_prefix(unit))
+    }
+}
+
+/// Which records a [`Scope`] keeps, resolved against the agency tree once.
+enum ScopeFilter {
+    All,
+    Agencies(HashSet<AgencyCode>),
+    Field(Field),
+    Procedure(ProcedureCode),
+}
+
+impl ScopeFilter {
+    fn keeps_agency(&self, agency: &AgencyCode) -> bool {
+        match self {
+            Self::Agencies(set) => set.contains(agency),
+            _ => true,
+        }
+    }
+
+    fn keeps(&self, header: &DossierHeader) -> bool {
+        match self {
+            Self::All => true,
+            Self::Agencies(set) => set.contains(&header.agency),
+            Self::Field(field) => &header.field == field,
+            Self::Procedure(code) => &header.procedure == code,
+        }
+    }
+}
+
+impl Store {
+    /// Returns the feedback items (phản ánh, kiến nghị), keyed by id.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when the tree cannot be opened.
+    ///
+    /// ```
+    /// use cchc::{AgencyCode, Feedback, FeedbackId, FeedbackKind, Store};
+    /// use time::macros::datetime;
+    /// let store = Store::temporary()?;
+    /// let id = FeedbackId::new("1022-000001")?;
+    /// let item = Feedback::new(id.clone(), AgencyCode::new("000.00.00.H49")?,
+    ///     datetime!(2023-11-01 09:00 +07:00), FeedbackKind::Staff);
+    /// store.feedback()?.insert(&item)?;
+    /// assert_eq!(store.feedback()?.get(&id)?, Some(item));
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    pub fn feedback(&self) -> Result<Collection<'_, Feedback>> {
+        self.collection()
+    }
+
+    /// Returns the reform plans, keyed by unit and year.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when the tree cannot be opened.
+    pub fn plans(&self) -> Result<Collection<'_, ReformPlan>> {
+        self.collection()
+    }
+
+    /// Returns the organisation snapshots, keyed by unit and year.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when the tree cannot be opened.
+    pub fn organisation(&self) -> Result<Collection<'_, OrganisationSnapshot>> {
+        self.collection()
+    }
+
+    fn scope_filter(&self, scope: &Scope) -> Result<ScopeFilter> {
+        let agencies = self.agencies();
+        let known = |code: &AgencyCode| -> Result<()> {
+            match agencies.get(code)? {
+                Some(_) => Ok(()),
+                None => Err(Error::NotFound { kind: RecordKind::Agency, id: code.to_string() }),
+            }
+        };
+        Ok(match scope {
+            Scope::All => ScopeFilter::All,
+            Scope::Agency(code) => {
+                known(code)?;
+                ScopeFilter::Agencies(HashSet::from([code.clone()]))
+            }
+            Scope::Subtree(code) => {
+                known(code)?;
+                let all = agencies.list()?;
+                let mut children: HashMap<&AgencyCode, Vec<&AgencyCode>> = HashMap::new();
+                for a in &all {
+                    if let Some(parent) = a.parent() {
+                        children.entry(parent).or_default().push(a.code());
+                    }
+                }
+                let mut set = HashSet::from([code.clone()]);
+                let mut stack = vec![code];
+                while let Some(next) = stack.pop() {
+                    for &child in children.get(next).into_iter().flatten() {
+                        if set.insert(child.clone()) {
+                            stack.push(child);
+                        }
+                    }
+                }
+                ScopeFilter::Agencies(set)
+            }
+            Scope::Level(level) => ScopeFilter::Agencies(
+                agencies
+                    .list()?
+                    .into_iter()
+                    .filter(|a| a.level() == *level)
+                    .map(|a| a.code().clone())
+                    .collect(),
+            ),
+            Scope::Field(field) => ScopeFilter::Field(field.clone()),
+            Scope::Procedure(code) => {
+                if self.procedures().versions(code)?.is_empty() {
+                    return Err(Error::NotFound {
+                        kind: RecordKind::Procedure,
+                        id: code.to_string(),
+                    });
+                }
+                ScopeFilter::Procedure(code.clone())
+            }
+        })
+    }
+
+    /// Returns the procedure catalogue of `scope` on `as_of`: counts by level and
+    /// field, procedures cut by at least `threshold`, online coverage and online
+    /// payment. See [`CatalogueStats`]. Reads the in-memory catalogue.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the catalogue lock is poisoned.
+    ///
+    /// ```
+    /// # use cchc::*;
+    /// # use time::macros::date;
+    /// let store = Store::temporary()?;
+    /// store.procedures().insert(
+    ///     &Procedure::builder(ProcedureCode::new("1.004227")?, "Đăng ký khai sinh",
+    ///         Field::new("Hộ tịch")?, TimeLimit::working_days(10))
+    ///     .reduced_limit(TimeLimit::working_days(7))
+    ///     .build()?,
+    /// )?;
+    /// let stats = store.catalogue_stats(&CatalogueScope::All, date!(2024 - 01 - 01), CutThreshold::default())?;
+    /// assert_eq!(stats.cut_share().map(|r| r.percent()), Some(100.0));
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    pub fn catalogue_stats(
+        &self,
+        scope: &CatalogueScope,
+        as_of: Date,
+        threshold: CutThreshold,
+    ) -> Result<CatalogueStats> {
+        let versions = self.procedures().all_versions()?;
+        Ok(CatalogueStats::compute(&versions, scope, as_of, threshold))
+    }
+
+    /// Returns the announcement decisions signed in `period` and the procedures they
+    /// announced, by kind. See [`AnnouncementStats`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the catalogue lock is poisoned.
+    pub fn announcements(&self, period: Period) -> Result<AnnouncementStats> {
+        let versions = self.procedures().all_versions()?;
+        Ok(AnnouncementStats::compute(&versions, period))
+    }
+
+    /// Returns the time and money saved by reduced limits on the dossiers of `scope`
+    /// resolved in `period`, priced at `cost_per_dossier_day` VND. See [`Savings`].
+    ///
+    /// Each dossier is compared with the central limit of the procedure version in
+    /// force on its receipt day, the version that timed it. O(n): scans every dossier.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown agency or procedure in `scope`;
+    /// [`Error::InvalidInput`] when the money overflows `u64`; [`Error::Corrupt`] or
+    /// [`Error::Storage`] from the scan.
+    pub fn savings(
+        &self,
+        scope: &Scope,
+        period: Period,
+        cost_per_dossier_day: u64,
+    ) -> Result<Savings> {
+        let filter = self.scope_filter(scope)?;
+        let mut central: HashMap<ProcedureCode, BTreeMap<Date, TimeLimit>> = HashMap::new();
+        for p in self.procedures().all_versions()? {
+            central
+                .entry(p.code().clone())
+                .or_default()
+                .insert(p.effective_from(), p.central_limit());
+        }
+        let mut acc = SavingsAccumulator::new(period);
+        for dossier in self.dossiers().iter() {
+            let dossier = dossier?;
+            if !filter.keeps(dossier.header()) {
+                continue;
+            }
+            let day = vietnam_date(dossier.received_at());
+            let limit = central
+                .get(&dossier.header().procedure)
+                .and_then(|v| v.range(..=day).next_back())
+                .map(|(_, limit)| *limit);
+            if let Some(limit) = limit {
+                acc.push(&dossier, limit);
+            }
+        }
+        acc.finish(cost_per_dossier_day)
+    }
+
+    /// Returns processing-time statistics of the dossiers of `scope` resolved in
+    /// `period`, per procedure and per unit, timed over the store's calendar. See
+    /// [`ProcessingTimes`]. O(n): scans every dossier.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown agency or procedure in `scope`;
+    /// [`Error::Corrupt`] or [`Error::Storage`] from the scan.
+    pub fn processing_times(&self, scope: &Scope, period: Period) -> Result<ProcessingTimes> {
+        let filter = self.scope_filter(scope)?;
+        let mut acc = ProcessingTimeAccumulator::new(self.calendar(), period);
+        for dossier in self.dossiers().iter() {
+            let dossier = dossier?;
+            if filter.keeps(dossier.header()) {
+                acc.push(&dossier);
+            }
+        }
+        Ok(acc.finish())
+    }
+
+    /// Returns the feedback statistics of the agencies of `scope` for items received
+    /// in `period`, timed over the store's calendar. See [`FeedbackStats`]. O(n): scans
+    /// every item.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a field or procedure scope (feedback has neither);
+    /// [`Error::NotFound`] for an unknown agency; [`Error::Corrupt`] or
+    /// [`Error::Storage`] from the scan.
+    pub fn feedback_stats(&self, scope: &Scope, period: Period) -> Result<FeedbackStats> {
+        if matches!(scope, Scope::Field(_) | Scope::Procedure(_)) {
+            return Err(Error::invalid("scope", "feedback has no field or procedure"));
+        }
+        let filter = self.scope_filter(scope)?;
+        let items = self.feedback()?.all()?;
+        FeedbackStats::compute(
+            items.iter().filter(|i| filter.keeps_agency(i.agency())),
+            period,
+            self.calendar(),
+        )
+    }
+
+    /// Returns the progress of `unit`'s reform plan for `year` on `as_of`.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when there is no such plan; [`Error::Corrupt`] or
+    /// [`Error::Storage`].
+    pub fn plan_progress(&self, unit: &AgencyCode, year: i32, as_of: Date) -> Result<PlanProgress> {
+        let plan = self.plans()?.get(unit, year)?.ok_or_else(|| Error::NotFound {
+            kind: RecordKind::Plan,
+            id: format!("{unit} {year}"),
+        })?;
+        Ok(PlanProgress::compute(&plan, as_of))
+    }
+
+    /// Returns `unit`'s organisation in `year` compared with `baseline_year`.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when either snapshot is missing; [`Error::Corrupt`] or
+    /// [`Error::Storage`].
+    pub fn organisation_change(
+        &self,
+        unit: &AgencyCode,
+        year: i32,
+        baseline_year: i32,
+    ) -> Result<OrganisationChange> {
+        let collection = self.organisation()?;
+        let get = |y: i32| {
+            collection.get(unit, y)?.ok_or_else(|| Error::NotFound {
+                kind: RecordKind::Organisation,
+                id: format!("{unit} {y}"),
+            })
+        };
+        OrganisationChange::compute(&get(year)?, &get(baseline_year)?)
+    }
+}
