@@ -92,6 +92,7 @@ pub use model::organisation::{OrganisationCounts, OrganisationSnapshot};
 pub use model::plan::{PlanTask, ReformPlan};
 pub use model::agency::{Agency, AgencyKind, Level};
 pub use model::calendar::{CountingMode, WorkCalendar};
+pub use model::calendar::{Holiday, LunarDate, WorkingHours, YearSchedule};
 pub use model::dossier::{
     Channel, ClockRule, Dossier, DossierHeader, DossierStatus, EventKind, LifecycleEvent, Outcome,
     PendingState, classify,
@@ -99,11 +100,20 @@ pub use model::dossier::{
 pub use model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureBuilder, ProcedureStatus,
 };
+pub use metrics::scores::{
+    Band, IndexScore, Ranking, RobustnessReport, SipasResult, Target, index_score, rank_index_scores,
+    rank_robustness, rank_units, sipas, track_target,
+};
+pub use model::score::{
+    Assessment, DecisionGroup, FrameworkNode, FrameworkSpec, IndexFramework, LeafPoints, Points,
+    PortalGroup, ScoreSource, SipasFactor, Survey, SurveyItem, score_indicator,
+};
 pub use model::scope::{Period, Scope};
 pub use model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET, start_of_day, vietnam_date};
 #[doc(hidden)]
 pub use store::format::write_version_for_tests;
 pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
+pub use store::{Assessments, Frameworks, Surveys};
 pub use store::{
     Action, Agencies, Collection, Persisted, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter, Dossiers,
     ImportSummary, Importer, NewDossier, Procedures, Store, StoreBuilder, VerifyReport,

@@ -14,6 +14,7 @@ mod dossiers;
 pub mod format;
 pub(crate) mod keys;
 pub(crate) mod records;
+mod score_records;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,6 +28,7 @@ pub use catalog::{Agencies, Procedures};
 pub use collection::{Collection, Persisted};
 pub use counters::{CounterDifference, VerifyReport};
 pub use dossiers::{Action, DossierIter, Dossiers, ImportSummary, Importer, NewDossier};
+pub use score_records::{Assessments, Frameworks, Surveys};
 
 use keys::tree;
 
