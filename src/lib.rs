@@ -72,7 +72,10 @@
 )]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod demo;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz_support;
 mod id;
 pub mod metrics;
 pub mod model;
@@ -115,6 +118,6 @@ pub use store::format::write_version_for_tests;
 pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
 pub use store::{Assessments, Frameworks, Surveys};
 pub use store::{
-    Action, Agencies, Collection, Persisted, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter, Dossiers,
-    ImportSummary, Importer, NewDossier, Procedures, Store, StoreBuilder, VerifyReport,
+    Action, Agencies, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter, Dossiers,
+    ImportSummary, Importer, NewDossier, Persisted, Procedures, Store, StoreBuilder, VerifyReport,
 };

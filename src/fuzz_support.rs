@@ -1,0 +1,310 @@
+//! Entry points for the fuzz targets in `fuzz/` and the golden-bytes tests in
+//! `tests/format.rs`. Not part of the API: the stored record types are private, and
+//! these functions are the narrow door the out-of-crate harnesses use to reach them.
+
+use time::macros::{date, datetime};
+
+use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
+use crate::model::agency::Agency;
+use crate::model::dossier::{
+    Channel, ClockRule, Dossier, DossierHeader, EventKind, LifecycleEvent,
+};
+use crate::model::measure::{Counts, MEASURE_COUNT, contributions};
+use crate::model::procedure::{Announcement, AnnouncementKind, OnlineLevel, Procedure};
+use crate::model::time_limit::TimeLimit;
+use crate::store::codec::{decode, decode_counts, encode, encode_counts};
+use crate::store::records::{AgencyRecord, DossierRecord, ProcedureRecord};
+use crate::{Error, Result};
+
+/// Exercises everything derived from a decoded dossier: outcomes, due instants,
+/// states, counter contributions. These run on stored bytes in `verify`, reports
+/// and every write, so they must not panic on any dossier that decodes.
+fn derive_all(dossier: &Dossier) {
+    for rule in [ClockRule::Restart, ClockRule::Subtract] {
+        let _ = dossier.outcome(rule);
+        let _ = dossier.due(rule);
+    }
+    for event in dossier.events() {
+        let _ = dossier.state_at(event.at);
+        let _ = dossier.on_time_766(event.at);
+    }
+    let _ = contributions(dossier);
+}
+
+/// Decodes `bytes` as every stored record type of the store core (agency, procedure
+/// version, dossier, counter vector), converts what decodes to its domain value and
+/// re-encodes it.
+///
+/// Decoding errors are expected and ignored. Returns `Err` with a description only
+/// when an invariant breaks: a decoded value that does not survive a second round
+/// trip through its record. A panic anywhere in here is a bug too.
+pub fn fuzz_decode_records(bytes: &[u8]) -> std::result::Result<(), String> {
+    const KEY: &[u8] = b"fuzz";
+    if let Ok(record) = decode::<AgencyRecord>(bytes, "agencies", KEY)
+        && let Ok(agency) = Agency::try_from(record)
+    {
+        let again = encode(&AgencyRecord::from(&agency))
+            .and_then(|b| decode::<AgencyRecord>(&b, "agencies", KEY))
+            .and_then(Agency::try_from)
+            .map_err(|e| format!("agency does not round-trip: {e}"))?;
+        if again != agency {
+            return Err(format!("agency changed in a round trip: {agency:?} -> {again:?}"));
+        }
+    }
+    if let Ok(record) = decode::<ProcedureRecord>(bytes, "procedures", KEY)
+        && let Ok(procedure) = Procedure::try_from(record)
+    {
+        let again = encode(&ProcedureRecord::from(&procedure))
+            .and_then(|b| decode::<ProcedureRecord>(&b, "procedures", KEY))
+            .and_then(Procedure::try_from)
+            .map_err(|e| format!("procedure does not round-trip: {e}"))?;
+        if again != procedure {
+            return Err(format!("procedure changed in a round trip: {procedure:?} -> {again:?}"));
+        }
+    }
+    if let Ok(record) = decode::<DossierRecord>(bytes, "dossiers", KEY)
+        && let Ok(dossier) = Dossier::try_from(record)
+    {
+        derive_all(&dossier);
+        let again = encode(&DossierRecord::from(&dossier))
+            .and_then(|b| decode::<DossierRecord>(&b, "dossiers", KEY))
+            .and_then(Dossier::try_from)
+            .map_err(|e| format!("dossier does not round-trip: {e}"))?;
+        if again != dossier {
+            return Err(format!("dossier changed in a round trip: {dossier:?} -> {again:?}"));
+        }
+    }
+    if let Ok(counts) = decode_counts(bytes, KEY) {
+        let again = decode_counts(&encode_counts(&counts), KEY)
+            .map_err(|e| format!("counts do not round-trip: {e}"))?;
+        if again != counts {
+            return Err(format!("counts changed in a round trip: {counts:?} -> {again:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// Runs every derived computation of a dossier built through the public API, as the
+/// event-sequence fuzz target does (outcomes, states, counter contributions).
+pub fn fuzz_derive(dossier: &Dossier) {
+    derive_all(dossier);
+}
+
+fn golden_agency() -> Result<Agency> {
+    Agency::district(
+        AgencyCode::new("000.00.01.H49")?,
+        "UBND huyện Đại Lộc",
+        &AgencyCode::new("000.00.00.H49")?,
+    )?
+    .with_unit(AdminUnitCode::new("506")?)
+    .with_validity(Some(date!(2010 - 01 - 01)), Some(date!(2025 - 07 - 01)))
+}
+
+fn golden_procedure() -> Result<Procedure> {
+    Procedure::builder(
+        ProcedureCode::new("1.004227")?,
+        "Đăng ký khai sinh",
+        Field::new("Hộ tịch")?,
+        TimeLimit::working_days(5),
+    )
+    .reduced_limit(TimeLimit::working_days(3))
+    .levels(&[crate::Level::District, crate::Level::Commune])
+    .handling_agency("UBND cấp xã")
+    .online(OnlineLevel::Full)
+    .full_online_eligible(true)
+    .national_portal(true)
+    .fee(true, true)
+    .paper_result(true)
+    .effective_from(date!(2024 - 01 - 01))
+    .announcement(Announcement {
+        number: "123/QĐ-UBND".to_owned(),
+        signed: date!(2023 - 12 - 15),
+        effective: date!(2024 - 01 - 01),
+        kind: AnnouncementKind::Amended,
+    })
+    .build()
+}
+
+fn golden_header(code: &str, channel: Channel) -> Result<DossierHeader> {
+    Ok(DossierHeader {
+        code: DossierCode::new(code)?,
+        procedure: ProcedureCode::new("1.004227")?,
+        field: Field::new("Hộ tịch")?,
+        agency: AgencyCode::new("000.00.01.H49")?,
+        channel,
+        limit: TimeLimit::working_days(3),
+        fee_bearing: true,
+        paper_result: true,
+        digitised: true,
+        reused_data: false,
+    })
+}
+
+fn event(at: time::OffsetDateTime, kind: EventKind) -> LifecycleEvent {
+    LifecycleEvent { at, kind }
+}
+
+/// A resolved dossier that went through every non-closing event kind.
+fn golden_dossier_resolved() -> Result<Dossier> {
+    let header = golden_header("000.00.01.H49-240105-0001", Channel::Online)?;
+    Dossier::from_events(
+        header,
+        &[
+            event(
+                datetime!(2024-01-05 09:00 +07:00),
+                EventKind::Received { appointment: datetime!(2024-01-10 09:00 +07:00) },
+            ),
+            event(
+                datetime!(2024-01-05 10:00 +07:00),
+                EventKind::Transferred { to: AgencyCode::new("000.00.02.H49")? },
+            ),
+            event(
+                datetime!(2024-01-05 11:00 +07:00),
+                EventKind::SupplementRequested {
+                    reason: "Thiếu bản sao giấy tờ".to_owned()
+                },
+            ),
+            event(
+                datetime!(2024-01-08 08:00 +07:00),
+                EventKind::Supplemented { restart_due: datetime!(2024-01-11 08:00 +07:00) },
+            ),
+            event(
+                datetime!(2024-01-09 14:00 +07:00),
+                EventKind::Extended {
+                    new_appointment: datetime!(2024-01-15 16:30 +07:00),
+                    reason: "Cần xác minh".to_owned(),
+                    late_notice: false,
+                },
+            ),
+            event(datetime!(2024-01-12 09:15 +07:00), EventKind::Paid { online: true }),
+            event(datetime!(2024-01-12 10:00 +07:00), EventKind::Resolved { e_result: true }),
+            event(datetime!(2024-01-15 08:45 +07:00), EventKind::ResultReturned),
+        ],
+    )
+}
+
+fn golden_dossier_refused() -> Result<Dossier> {
+    let header = golden_header("000.00.01.H49-240105-0002", Channel::Direct)?;
+    Dossier::from_events(
+        header,
+        &[
+            event(
+                datetime!(2024-01-05 09:30 +07:00),
+                EventKind::Received { appointment: datetime!(2024-01-10 09:30 +07:00) },
+            ),
+            event(
+                datetime!(2024-01-06 10:00:00.5 +07:00),
+                EventKind::Refused { reason: "Không đủ điều kiện".to_owned() },
+            ),
+        ],
+    )
+}
+
+fn golden_dossier_withdrawn() -> Result<Dossier> {
+    let header = golden_header("000.00.01.H49-240105-0003", Channel::Postal)?;
+    Dossier::from_events(
+        header,
+        &[
+            event(
+                datetime!(2024-01-05 15:00 +07:00),
+                EventKind::Received { appointment: datetime!(2024-01-10 15:00 +07:00) },
+            ),
+            event(datetime!(2024-01-08 09:00 +07:00), EventKind::Paid { online: false }),
+            event(datetime!(2024-01-09 09:00 +07:00), EventKind::Withdrawn),
+        ],
+    )
+}
+
+fn golden_counts() -> Counts {
+    let mut counts = [0i64; MEASURE_COUNT];
+    for (i, slot) in counts.iter_mut().enumerate() {
+        // Small, large and negative values, and a trailing zero run.
+        *slot = match i % 5 {
+            0 => i as i64,
+            1 => -(i as i64) * 1000,
+            2 => 0,
+            3 => i64::from(u32::MAX) + i as i64,
+            _ => 1,
+        };
+    }
+    if let Some(last) = counts.last_mut() {
+        *last = 0;
+    }
+    counts
+}
+
+/// The golden values: one representative value of each stored record type of the
+/// store core, by fixture name.
+enum Golden {
+    Agency(Agency),
+    Procedure(Procedure),
+    Dossier(Dossier),
+    Counts(Counts),
+}
+
+fn golden_values() -> Result<Vec<(&'static str, Golden)>> {
+    Ok(vec![
+        ("agency", Golden::Agency(golden_agency()?)),
+        ("procedure", Golden::Procedure(golden_procedure()?)),
+        ("dossier-resolved", Golden::Dossier(golden_dossier_resolved()?)),
+        ("dossier-refused", Golden::Dossier(golden_dossier_refused()?)),
+        ("dossier-withdrawn", Golden::Dossier(golden_dossier_withdrawn()?)),
+        ("counts", Golden::Counts(golden_counts())),
+    ])
+}
+
+fn debug(value: &Golden) -> String {
+    match value {
+        Golden::Agency(v) => format!("{v:#?}"),
+        Golden::Procedure(v) => format!("{v:#?}"),
+        Golden::Dossier(v) => format!("{v:#?}"),
+        Golden::Counts(v) => format!("{v:?}"),
+    }
+}
+
+/// Encodes the golden values with the current format. Each entry is the fixture
+/// name, the stored bytes, and the `Debug` text of the domain value.
+///
+/// # Errors
+/// Only if a golden value no longer validates or encodes.
+pub fn golden_records() -> Result<Vec<(&'static str, Vec<u8>, String)>> {
+    golden_values()?
+        .into_iter()
+        .map(|(name, value)| {
+            let bytes = match &value {
+                Golden::Agency(v) => encode(&AgencyRecord::from(v))?,
+                Golden::Procedure(v) => encode(&ProcedureRecord::from(v))?,
+                Golden::Dossier(v) => encode(&DossierRecord::from(v))?,
+                Golden::Counts(v) => encode_counts(v),
+            };
+            Ok((name, bytes, debug(&value)))
+        })
+        .collect()
+}
+
+/// Decodes the stored bytes of the golden fixture `name` with the current code and
+/// returns the `Debug` text of the domain value they hold.
+///
+/// # Errors
+/// [`Error::Corrupt`] when the bytes do not decode; [`Error::InvalidInput`] for an
+/// unknown fixture name.
+pub fn decode_golden(name: &str, bytes: &[u8]) -> Result<String> {
+    let key = name.as_bytes();
+    let value = match name {
+        "agency" => Golden::Agency(
+            Agency::try_from(decode::<AgencyRecord>(bytes, "agencies", key)?)
+                .map_err(|e| crate::store::codec::corrupt("agencies", key, e.to_string()))?,
+        ),
+        "procedure" => Golden::Procedure(
+            Procedure::try_from(decode::<ProcedureRecord>(bytes, "procedures", key)?)
+                .map_err(|e| crate::store::codec::corrupt("procedures", key, e.to_string()))?,
+        ),
+        n if n.starts_with("dossier") => Golden::Dossier(
+            Dossier::try_from(decode::<DossierRecord>(bytes, "dossiers", key)?)
+                .map_err(|e| crate::store::codec::corrupt("dossiers", key, e.to_string()))?,
+        ),
+        "counts" => Golden::Counts(decode_counts(bytes, key)?),
+        _ => return Err(Error::invalid("fixture", format!("unknown golden fixture {name}"))),
+    };
+    Ok(debug(&value))
+}
