@@ -140,6 +140,12 @@ fn golden_header(code: &str, channel: Channel) -> Result<DossierHeader> {
     })
 }
 
+/// Instants inside event kinds are stored as UTC instants; the golden values hold
+/// them in UTC so their `Debug` text is what decoding gives back.
+fn utc(t: time::OffsetDateTime) -> time::OffsetDateTime {
+    t.to_offset(time::UtcOffset::UTC)
+}
+
 fn event(at: time::OffsetDateTime, kind: EventKind) -> LifecycleEvent {
     LifecycleEvent { at, kind }
 }
@@ -166,12 +172,12 @@ fn golden_dossier_resolved() -> Result<Dossier> {
             ),
             event(
                 datetime!(2024-01-08 08:00 +07:00),
-                EventKind::Supplemented { restart_due: datetime!(2024-01-11 08:00 +07:00) },
+                EventKind::Supplemented { restart_due: utc(datetime!(2024-01-11 08:00 +07:00)) },
             ),
             event(
                 datetime!(2024-01-09 14:00 +07:00),
                 EventKind::Extended {
-                    new_appointment: datetime!(2024-01-15 16:30 +07:00),
+                    new_appointment: utc(datetime!(2024-01-15 16:30 +07:00)),
                     reason: "Cần xác minh".to_owned(),
                     late_notice: false,
                 },
