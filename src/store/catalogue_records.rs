@@ -596,3 +596,148 @@ impl Store {
         OrganisationChange::compute(&get(year)?, &get(baseline_year)?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::codec::{decode, encode};
+    use time::macros::{date, datetime};
+
+    fn feedback() -> Feedback {
+        Feedback::new(
+            FeedbackId::new("1022-000001").unwrap(),
+            AgencyCode::new("000.00.00.H49").unwrap(),
+            datetime!(2023-11-01 09:00 +07:00),
+            FeedbackKind::Staff,
+        )
+        .with_transfer(datetime!(2023-11-06 10:00 +07:00))
+        .unwrap()
+        .with_supplement_request(datetime!(2023-11-07 08:30:15.25 +07:00))
+        .unwrap()
+        .with_answer(datetime!(2023-11-20 10:00 +07:00))
+        .unwrap()
+        .with_satisfaction(Satisfaction::NotSatisfied)
+        .unwrap()
+        .with_further_complaint(true)
+        .unwrap()
+    }
+
+    fn plan() -> ReformPlan {
+        let created = date!(2025 - 01 - 10);
+        ReformPlan::new(
+            AgencyCode::new("000.00.00.H62").unwrap(),
+            2025,
+            vec![
+                PlanTask::new("1.1", "Rà soát, đơn giản hóa TTHC", created, date!(2025 - 03 - 31))
+                    .unwrap()
+                    .completed_on(date!(2025 - 03 - 20))
+                    .unwrap(),
+                PlanTask::new("1.2", "Số hóa hồ sơ", created, date!(2025 - 06 - 30)).unwrap(),
+            ],
+        )
+        .unwrap()
+    }
+
+    fn organisation() -> OrganisationSnapshot {
+        OrganisationSnapshot::new(
+            AgencyCode::new("000.00.00.H49").unwrap(),
+            2023,
+            OrganisationCounts {
+                agencies: 21,
+                divisions: 118,
+                sub_departments: 11,
+                district_divisions: 204,
+            },
+        )
+        .unwrap()
+    }
+
+    /// Golden bytes: `encode(record) == file` and `decode(file) == value`. A missing
+    /// file is written only with `CCHC_BLESS=1`, otherwise the test fails; an existing
+    /// file is never rewritten.
+    fn golden<T: Persisted + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/format-v1")
+            .join(format!("{name}.bin"));
+        let bytes = encode(&value.to_record()).unwrap();
+        if !path.exists() && std::env::var("CCHC_BLESS").as_deref() == Ok("1") {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        let stored = std::fs::read(&path).unwrap_or_else(|e| {
+            panic!("{}: {e}; run once with CCHC_BLESS=1 to write it", path.display())
+        });
+        assert_eq!(bytes, stored, "{name}: the encoding changed; a format change needs V2");
+        let record: T::Record = decode(&stored, T::TREE, b"golden").unwrap();
+        assert_eq!(&T::from_record(record).unwrap(), value);
+    }
+
+    #[test]
+    fn golden_feedback_v1() {
+        golden("feedback", &feedback());
+    }
+
+    #[test]
+    fn golden_plan_v1() {
+        golden("plan", &plan());
+    }
+
+    #[test]
+    fn golden_organisation_v1() {
+        golden("organisation", &organisation());
+    }
+
+    #[test]
+    fn unit_year_keys_sort_by_unit_then_year() {
+        let unit = AgencyCode::new("000.00.00.H49").unwrap();
+        let mut years = [-5, 2025, 0, 1900, 2015, -1];
+        let mut keys: Vec<Vec<u8>> = years.iter().map(|&y| unit_year_key(&unit, y)).collect();
+        keys.sort();
+        years.sort_unstable();
+        let expected: Vec<Vec<u8>> = years.iter().map(|&y| unit_year_key(&unit, y)).collect();
+        assert_eq!(keys, expected);
+        assert!(unit_year_key(&unit, 2025).starts_with(&unit_prefix(&unit)));
+    }
+
+    #[test]
+    fn bad_records_are_errors_not_panics() {
+        let FeedbackRecord::V1(mut r) = feedback().to_record();
+        r.kind = 7;
+        assert!(Feedback::from_record(FeedbackRecord::V1(r.clone())).is_err());
+        r.kind = 0;
+        r.satisfaction = 3;
+        assert!(Feedback::from_record(FeedbackRecord::V1(r.clone())).is_err());
+        r.satisfaction = 2;
+        r.answered_at = None; // a satisfaction response without an answer
+        assert!(Feedback::from_record(FeedbackRecord::V1(r)).is_err());
+        let PlanRecord::V1(mut p) = plan().to_record();
+        if let Some(t) = p.tasks.first_mut() {
+            t.completed = Some(t.created - 1);
+        }
+        assert!(ReformPlan::from_record(PlanRecord::V1(p)).is_err());
+        for bytes in [&[][..], &[0, 1, 2][..], &[9; 40][..]] {
+            let _ = decode::<FeedbackRecord>(bytes, "feedback", b"k");
+            let _ = decode::<PlanRecord>(bytes, "plans", b"k");
+            let _ = decode::<OrganisationRecord>(bytes, "organisation", b"k");
+        }
+    }
+
+    #[test]
+    fn stored_values_survive_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.feedback().unwrap().insert(&feedback()).unwrap();
+            store.plans().unwrap().insert(&plan()).unwrap();
+            store.organisation().unwrap().insert(&organisation()).unwrap();
+            store.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.feedback().unwrap().get(feedback().id()).unwrap(), Some(feedback()));
+        assert_eq!(store.plans().unwrap().get(plan().unit(), 2025).unwrap(), Some(plan()));
+        assert_eq!(
+            store.organisation().unwrap().get(organisation().unit(), 2023).unwrap(),
+            Some(organisation())
+        );
+    }
+}
