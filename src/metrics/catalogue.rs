@@ -841,3 +841,92 @@ impl<'c> ProcessingTimeAccumulator<'c> {
         ProcessingTimes { period: self.period, by_procedure, by_unit }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    fn version(code: &str, from: Date, status: ProcedureStatus) -> Procedure {
+        Procedure::builder(
+            ProcedureCode::new(code).unwrap(),
+            "T",
+            Field::new("F").unwrap(),
+            TimeLimit::working_days(10),
+        )
+        .effective_from(from)
+        .status(status)
+        .build()
+        .unwrap()
+    }
+
+    #[test]
+    fn the_latest_version_on_the_date_wins_whatever_the_input_order() {
+        let v1 = version("1.000001", date!(2023 - 01 - 01), ProcedureStatus::InForce);
+        let v2 = version("1.000001", date!(2023 - 07 - 01), ProcedureStatus::Abolished);
+        let v3 = version("1.000001", date!(2024 - 01 - 01), ProcedureStatus::InForce);
+        let other = version("1.000002", date!(2023 - 03 - 01), ProcedureStatus::InForce);
+        let all = [v3.clone(), other.clone(), v2, v1.clone()];
+        let codes = |d: Date| {
+            versions_in_force(&all, d)
+                .into_iter()
+                .map(|p| (p.code().as_str().to_owned(), p.effective_from()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes(date!(2022 - 12 - 31)), []);
+        assert_eq!(
+            codes(date!(2023 - 06 - 30)),
+            [
+                ("1.000001".to_owned(), v1.effective_from()),
+                ("1.000002".to_owned(), other.effective_from())
+            ]
+        );
+        assert_eq!(codes(date!(2023 - 07 - 01)), [("1.000002".to_owned(), other.effective_from())]);
+        assert_eq!(codes(date!(2024 - 01 - 01)).first().map(|c| c.1), Some(v3.effective_from()));
+    }
+
+    proptest! {
+        #[test]
+        fn quantiles_are_monotone_and_bounded(
+            mut xs in proptest::collection::vec(-1e6f64..1e6, 1..50),
+            p in 0.0f64..=1.0,
+            q in 0.0f64..=1.0,
+        ) {
+            xs.sort_by(f64::total_cmp);
+            let (lo, hi) = (p.min(q), p.max(q));
+            let (a, b) = (quantile(&xs, lo).unwrap(), quantile(&xs, hi).unwrap());
+            prop_assert!(a <= b + 1e-9);
+            prop_assert!(xs[0] <= a + 1e-9 && b <= xs[xs.len() - 1] + 1e-9);
+            prop_assert_eq!(quantile(&xs, 0.0), Some(xs[0]));
+            prop_assert_eq!(quantile(&xs, 1.0), Some(xs[xs.len() - 1]));
+        }
+
+        #[test]
+        fn mean_matches_a_naive_sum(xs in proptest::collection::vec(0.0f64..1e4, 1..200)) {
+            let s = TimeStats::from_values(TimeUnit::WorkingDays, xs.clone()).unwrap();
+            let naive = xs.iter().sum::<f64>() / xs.len() as f64;
+            prop_assert!((s.mean - naive).abs() <= 1e-9 * naive.max(1.0));
+            prop_assert_eq!(s.count, xs.len() as u64);
+        }
+
+        #[test]
+        fn cut_threshold_matches_rational_comparison(
+            central in 1u32..1000, reduced_pct in 0u32..=100, num in 0u32..=100,
+        ) {
+            let reduced = central * reduced_pct / 100;
+            let p = Procedure::builder(
+                ProcedureCode::new("1.000001").unwrap(), "T", Field::new("F").unwrap(),
+                TimeLimit::working_days(central),
+            )
+            .reduced_limit(TimeLimit::working_days(reduced))
+            .build()
+            .unwrap();
+            let t = CutThreshold::percent(num).unwrap();
+            // Second implementation: compare in hundredths with i128.
+            let expected = reduced < central
+                && i128::from(central - reduced) * 100 >= i128::from(num) * i128::from(central);
+            prop_assert_eq!(t.is_met_by(&p), expected);
+        }
+    }
+}
