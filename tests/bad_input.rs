@@ -345,6 +345,32 @@ fn cases() -> Vec<Case> {
                     .build()?,
             )
         }),
+        case("dossier opened in year 9999", Input("dossier.received_at"), |_| {
+            let end = datetime!(9999-12-31 23:59 UTC);
+            let header = cchc::DossierHeader {
+                code: code(PROCESSING),
+                procedure: common::procedure_code(common::PROCEDURES[0]),
+                field: Field::new("Hộ tịch")?,
+                agency: common::agency(common::COMMUNES[0]),
+                channel: Channel::Direct,
+                limit: TimeLimit::working_days(3),
+                fee_bearing: false,
+                paper_result: false,
+                digitised: false,
+                reused_data: false,
+            };
+            cchc::Dossier::open(header, end, end).map(drop)
+        }),
+        case("resolution in the year 3000", Input("event.at"), |s| {
+            s.dossiers()
+                .resolve(&code(PROCESSING), datetime!(3000-01-01 09:00 +07:00), true)
+                .map(drop)
+        }),
+        case("extension to the year 9999", Input("event.new_appointment"), |s| {
+            s.dossiers()
+                .extend(&code(PROCESSING), t(4, 9), datetime!(9999-12-31 23:00 UTC), "Rất lâu")
+                .map(drop)
+        }),
         // Events out of order.
         case("resolution before the receipt", Transition("resolution"), |s| {
             s.dossiers().resolve(&code(PROCESSING), t(1, 9), true).map(drop)
@@ -538,6 +564,12 @@ fn cases() -> Vec<Case> {
         damaged("dossier record with trailing bytes", Corrupt("dossiers"), trailing_dossier, |p| {
             Store::open(p)?.dossiers().iter().collect::<cchc::Result<Vec<_>>>().map(drop)
         }),
+        damaged("dossier record timed past year 9999", Corrupt("dossiers"), end_of_time, |p| {
+            Store::open(p)?.verify().map(drop)
+        }),
+        damaged("dossier past year 9999, resolved", Corrupt("dossiers"), end_of_time, |p| {
+            Store::open(p)?.dossiers().resolve(&code(PROCESSING), t(4, 9), true).map(drop)
+        }),
         damaged("short dossier code entry", Corrupt("dossier_codes"), short_code_entry, |p| {
             Store::open(p)?.dossiers().get(&code(PROCESSING)).map(drop)
         }),
@@ -600,6 +632,18 @@ fn trailing_dossier(p: &Path) {
         let mut longer = v.to_vec();
         longer.push(0);
         t.insert(k, longer).unwrap();
+    });
+}
+/// Found by the `dossier_events` fuzz target: a dossier at the end of the
+/// representable range used to panic when timed (`verify`, every write).
+fn end_of_time(p: &Path) {
+    let dossier = {
+        let store = Store::open(p).unwrap();
+        store.dossiers().get(&code(PROCESSING)).unwrap().unwrap()
+    };
+    raw_tree(p, "dossiers", |t| {
+        let (k, v) = t.first().unwrap().unwrap();
+        t.insert(k, common::dossier_bytes_at_end_of_time(&v, &dossier)).unwrap();
     });
 }
 fn short_code_entry(p: &Path) {

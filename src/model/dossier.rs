@@ -247,16 +247,33 @@ pub struct PendingState {
     pub waiting_late_subtract: bool,
 }
 
+/// Unix seconds of 1900-01-01 00:00 UTC and 3000-01-01 00:00 UTC: the instants a
+/// dossier accepts. Inside this window every due instant, wait and Vietnam date
+/// derived from them is representable, so timing a dossier never overflows.
+const EARLIEST_UNIX: i64 = -2_208_988_800;
+const END_UNIX: i64 = 32_503_680_000;
+
+fn check_instant(field: &'static str, t: OffsetDateTime) -> Result<()> {
+    if (EARLIEST_UNIX..END_UNIX).contains(&t.unix_timestamp()) {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, "must be between the years 1900 and 2999"))
+    }
+}
+
 impl Dossier {
     /// Opens a dossier with its receipt event.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the appointment is before the receipt instant.
+    /// [`Error::InvalidInput`] when the appointment is before the receipt instant, or
+    /// either is outside the years 1900–2999.
     pub fn open(
         header: DossierHeader,
         received_at: OffsetDateTime,
         appointment: OffsetDateTime,
     ) -> Result<Self> {
+        check_instant("dossier.received_at", received_at)?;
+        check_instant("dossier.appointment", appointment)?;
         if appointment < received_at {
             return Err(Error::invalid("dossier.appointment", "is before the receipt instant"));
         }
@@ -321,8 +338,20 @@ impl Dossier {
     /// resolving while waiting for a supplement, supplementing when nothing was
     /// requested, a second extension or one not later than the appointment, a transfer
     /// to the current agency, a second payment, or returning an unresolved result.
+    /// [`Error::InvalidInput`] when an instant of the event is outside the years
+    /// 1900–2999.
     pub fn apply(&mut self, event: LifecycleEvent) -> Result<()> {
         use DossierStatus as S;
+        check_instant("event.at", event.at)?;
+        match &event.kind {
+            EventKind::Supplemented { restart_due } => {
+                check_instant("event.restart_due", *restart_due)?;
+            }
+            EventKind::Extended { new_appointment, .. } => {
+                check_instant("event.new_appointment", *new_appointment)?;
+            }
+            _ => {}
+        }
         let at = event.at.to_offset(time::UtcOffset::UTC);
         let last = self.events.last().map_or(self.received_at, |e| e.at);
         if at < last {

@@ -408,3 +408,41 @@ pub fn dossiers_in_subtree<'a>(
 pub fn reference_report(dossiers: &[&Dossier], period: Period, rule: ClockRule) -> OneStopReport {
     OneStopReport::from_dossiers(dossiers.iter().copied(), period, rule)
 }
+
+/// The bincode (varint) encoding of an `i64` instant as stored: zig-zag, then a
+/// one-byte value below 251 or a 252/253 marker and 4/8 little-endian bytes.
+pub fn varint_i64(value: i64) -> Vec<u8> {
+    let z = ((value << 1) ^ (value >> 63)) as u64;
+    if z < 251 {
+        vec![z as u8]
+    } else if let Ok(z) = u16::try_from(z) {
+        let mut out = vec![251];
+        out.extend_from_slice(&z.to_le_bytes());
+        out
+    } else if let Ok(z) = u32::try_from(z) {
+        let mut out = vec![252];
+        out.extend_from_slice(&z.to_le_bytes());
+        out
+    } else {
+        let mut out = vec![253];
+        out.extend_from_slice(&z.to_le_bytes());
+        out
+    }
+}
+
+/// Rewrites the stored record of a dossier so its receipt and appointment lie in
+/// the last hour of year 9999 (UTC): a record a newer or damaged writer could leave,
+/// which decodes but cannot be timed.
+pub fn dossier_bytes_at_end_of_time(bytes: &[u8], dossier: &Dossier) -> Vec<u8> {
+    let end = 253_402_297_200; // 9999-12-31 23:00:00 UTC
+    let mut out = bytes.to_vec();
+    for (from, to) in [(dossier.received_at(), end), (dossier.appointment(), end + 60)] {
+        let old = varint_i64(from.unix_timestamp());
+        let at = out
+            .windows(old.len())
+            .position(|w| w == old.as_slice())
+            .expect("the instant is in the record");
+        out.splice(at..at + old.len(), varint_i64(to));
+    }
+    out
+}
