@@ -107,6 +107,7 @@ pub use metrics::scores::{
     Band, IndexScore, Ranking, RobustnessReport, SipasResult, Target, index_score, rank_index_scores,
     rank_robustness, rank_units, sipas, track_target,
 };
+pub use metrics::service_index::{GroupResult, IndicatorResult, ServiceIndex, Trace, Unscored};
 pub use model::score::{
     Assessment, DecisionGroup, FrameworkNode, FrameworkSpec, IndexFramework, LeafPoints, Points,
     PortalGroup, ScoreSource, SipasFactor, Survey, SurveyItem, score_indicator,

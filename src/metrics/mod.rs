@@ -5,3 +5,4 @@ pub mod display;
 pub mod reform;
 pub mod report;
 pub mod scores;
+pub mod service_index;

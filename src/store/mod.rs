@@ -15,6 +15,7 @@ pub mod format;
 pub(crate) mod keys;
 pub(crate) mod records;
 mod score_records;
+mod service_index;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
