@@ -570,9 +570,6 @@ fn cases() -> Vec<Case> {
         damaged("dossier past year 9999, resolved", Corrupt("dossiers"), end_of_time, |p| {
             Store::open(p)?.dossiers().resolve(&code(PROCESSING), t(4, 9), true).map(drop)
         }),
-        damaged("short dossier code entry", Corrupt("dossier_codes"), short_code_entry, |p| {
-            Store::open(p)?.dossiers().get(&code(PROCESSING)).map(drop)
-        }),
         damaged("garbage counter row", Corrupt("counters"), garbage_counters, |p| {
             Store::open(p)?.report(&Scope::All, common::all_time()).map(drop)
         }),
@@ -644,11 +641,6 @@ fn end_of_time(p: &Path) {
     raw_tree(p, "dossiers", |t| {
         let (k, v) = t.first().unwrap().unwrap();
         t.insert(k, common::dossier_bytes_at_end_of_time(&v, &dossier)).unwrap();
-    });
-}
-fn short_code_entry(p: &Path) {
-    raw_tree(p, "dossier_codes", |t| {
-        t.insert(PROCESSING.as_bytes(), &[0, 0, 1][..]).unwrap();
     });
 }
 fn garbage_counters(p: &Path) {
