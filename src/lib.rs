@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use cchc::*;
-//! use time::macros::{date, datetime};
+//! use time::macros::datetime;
 //!
 //! let store = Store::temporary()?;
 //! let province = AgencyCode::new("000.00.00.H49")?;

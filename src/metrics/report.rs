@@ -15,8 +15,10 @@ use crate::model::time_limit::vietnam_date;
 /// A rate with its numerator and denominator, so every figure can be traced.
 ///
 /// ```
-/// let r = cchc::Ratio::new(18, 64).expect("denominator is not zero");
-/// assert_eq!(format!("{:.2}", r.percent()), "28.13");
+/// use cchc::{Lang, Ratio};
+/// let r = Ratio::new(18, 64).expect("denominator is not zero");
+/// assert_eq!(r.percent(), 28.125);
+/// assert_eq!(r.display(Lang::Vi), "28,13 % (18/64)");
 /// assert!(cchc::Ratio::new(1, 0).is_none());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use crate::id::{AgencyCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, Level};
 use crate::model::procedure::{Procedure, ProcedureStatus};
 use crate::store::codec::{corrupt, decode, encode};
-use crate::store::keys::{AgencyKey, FieldKey, Node, ProcedureKey, procedure_version_key, tree};
+use crate::store::keys::{AgencyKey, FieldKey, Group, Node, ProcedureKey, procedure_version_key, tree};
 use crate::store::records::{AgencyRecord, ProcedureRecord};
 use crate::store::{Inner, Store, poisoned};
 use crate::{Error, RecordKind, Result};
@@ -103,14 +103,14 @@ impl Catalog {
     }
 
     /// Returns the counting nodes a dossier received by `agency` under `procedure`
-    /// counts for: the agency itself, every strict ancestor, its level, the field,
-    /// the procedure, and everything.
+    /// counts for — the agency itself, every strict ancestor, its level, the field,
+    /// the procedure, and everything — each with the row group it lives in.
     pub(crate) fn nodes_for(
         &self,
         agency: &AgencyCode,
         procedure: &ProcedureCode,
         field: &Field,
-    ) -> Result<Vec<Node>> {
+    ) -> Result<Vec<(Group, Node)>> {
         let entry =
             self.agencies.get(agency).ok_or_else(|| not_found(RecordKind::Agency, agency))?;
         let mut nodes = Vec::with_capacity(8);
@@ -118,6 +118,7 @@ impl Catalog {
         nodes.push(Node::Own(entry.key));
         let level = Level::ALL.iter().position(|&l| l == entry.agency.level()).unwrap_or(0);
         nodes.push(Node::Level(level as u8));
+        let mut root = entry.key;
         let mut parent = entry.agency.parent();
         // Parents are inserted before children, so the chain ends; the bound guards
         // against a damaged store.
@@ -125,6 +126,7 @@ impl Catalog {
             let Some(code) = parent else { break };
             let p = self.agencies.get(code).ok_or_else(|| not_found(RecordKind::Agency, code))?;
             nodes.push(Node::Below(p.key));
+            root = p.key;
             parent = p.agency.parent();
         }
         if let Some(f) = self.fields.get(field) {
@@ -133,7 +135,18 @@ impl Catalog {
         if let Some(p) = self.procedures.get(procedure) {
             nodes.push(Node::Procedure(p.key));
         }
-        Ok(nodes)
+        Ok(nodes.into_iter().map(|n| (n.group(root), n)).collect())
+    }
+
+    /// Returns the root of the hierarchy `agency` belongs to.
+    pub(crate) fn root_of(&self, agency: &AgencyCode) -> Result<AgencyKey> {
+        let mut entry =
+            self.agencies.get(agency).ok_or_else(|| not_found(RecordKind::Agency, agency))?;
+        for _ in 0..64 {
+            let Some(parent) = entry.agency.parent() else { break };
+            entry = self.agencies.get(parent).ok_or_else(|| not_found(RecordKind::Agency, parent))?;
+        }
+        Ok(entry.key)
     }
 
     /// Returns the procedure version in force on `date`.

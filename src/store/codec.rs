@@ -96,6 +96,89 @@ pub(crate) fn decode_counts(bytes: &[u8], key: &[u8]) -> Result<Counts> {
     Ok(counts)
 }
 
+/// A counter row: the counts of each node of a group in one time bucket.
+pub(crate) type Row = std::collections::BTreeMap<[u8; 5], Counts>;
+
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes.get(*at)?;
+        *at += 1;
+        n |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// Encodes a row: for each node in byte order with a non-zero vector, its 5 bytes,
+/// the length of its counts as a varint, then the counts ([`encode_counts`]).
+pub(crate) fn encode_row(row: &Row) -> Vec<u8> {
+    let mut out = Vec::with_capacity(row.len() * 12);
+    for (node, counts) in row {
+        let encoded = encode_counts(counts);
+        if encoded.is_empty() {
+            continue;
+        }
+        out.extend_from_slice(node);
+        push_varint(&mut out, encoded.len() as u64);
+        out.extend_from_slice(&encoded);
+    }
+    out
+}
+
+/// Walks a row, calling `visit` with each node and its encoded counts.
+fn walk_row(bytes: &[u8], key: &[u8], mut visit: impl FnMut([u8; 5], &[u8]) -> Result<()>) -> Result<()> {
+    let bad = |why: &str| corrupt(crate::store::keys::tree::COUNTERS, key, why.to_owned());
+    let mut at = 0;
+    while at < bytes.len() {
+        let node: [u8; 5] = bytes.get(at..at + 5).and_then(|s| s.try_into().ok()).ok_or_else(|| bad("truncated node"))?;
+        at += 5;
+        let len = read_varint(bytes, &mut at).ok_or_else(|| bad("truncated length"))?;
+        let end = usize::try_from(len).ok().and_then(|l| at.checked_add(l)).ok_or_else(|| bad("length overflow"))?;
+        let counts = bytes.get(at..end).ok_or_else(|| bad("truncated counts"))?;
+        visit(node, counts)?;
+        at = end;
+    }
+    Ok(())
+}
+
+/// Decodes [`encode_row`].
+pub(crate) fn decode_row(bytes: &[u8], key: &[u8]) -> Result<Row> {
+    let mut row = Row::new();
+    walk_row(bytes, key, |node, counts| {
+        row.insert(node, decode_counts(counts, key)?);
+        Ok(())
+    })?;
+    Ok(row)
+}
+
+/// Adds the counts of the `nodes` found in an encoded row to `total`, decoding only
+/// those nodes' vectors.
+pub(crate) fn add_row_nodes(bytes: &[u8], key: &[u8], nodes: &[[u8; 5]], total: &mut Counts) -> Result<()> {
+    walk_row(bytes, key, |node, counts| {
+        if nodes.contains(&node) {
+            for (t, c) in total.iter_mut().zip(decode_counts(counts, key)?) {
+                *t += c;
+            }
+        }
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +196,32 @@ mod tests {
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
             let _ = decode_counts(&bytes, b"k");
             let _ = decode::<crate::store::records::DossierRecord>(&bytes, "dossiers", b"k");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn rows_round_trip(entries in proptest::collection::btree_map(any::<[u8; 5]>(), proptest::collection::vec(-300i64..300, MEASURE_COUNT), 0..20)) {
+            let mut row = Row::new();
+            for (node, values) in entries {
+                let mut counts = [0i64; MEASURE_COUNT];
+                counts.copy_from_slice(&values);
+                if counts.iter().any(|&c| c != 0) {
+                    row.insert(node, counts);
+                }
+            }
+            let bytes = encode_row(&row);
+            prop_assert_eq!(&decode_row(&bytes, b"k").unwrap(), &row);
+            if let Some((node, counts)) = row.iter().next() {
+                let mut total = [0i64; MEASURE_COUNT];
+                add_row_nodes(&bytes, b"k", &[*node], &mut total).unwrap();
+                prop_assert_eq!(&total, counts);
+            }
+        }
+
+        #[test]
+        fn arbitrary_rows_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let _ = decode_row(&bytes, b"k");
         }
     }
 

@@ -2,7 +2,7 @@
 //! transaction that changes them; reports and backlogs as differences of prefix
 //! sums read from year, month and day buckets.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use time::Date;
@@ -12,98 +12,138 @@ use crate::model::dossier::{ClockRule, Dossier};
 use crate::model::measure::{Contribution, Counts, MEASURE_COUNT, contributions};
 use crate::model::scope::{Period, Scope};
 use crate::store::catalog::not_found;
-use crate::store::codec::{decode_counts, encode_counts, hex};
-use crate::store::keys::{COUNTER_KEY_LEN, Grain, Node, bucket, counter_key, tree};
+use crate::store::codec::{Row, add_row_nodes, decode_row, encode_row, hex};
+use crate::store::keys::{COUNTER_KEY_LEN, Grain, Group, Node, bucket, counter_key, tree};
 use crate::store::{Store, poisoned};
 use crate::{Error, RecordKind, Result};
 
 const GRAINS: [Grain; 3] = [Grain::Year, Grain::Month, Grain::Day];
 
-/// Counter deltas keyed by counter key, summed in memory.
-#[derive(Debug, Default)]
-pub(crate) struct Deltas {
-    map: HashMap<[u8; COUNTER_KEY_LEN], Counts>,
+/// A small, fast hasher for the in-memory delta cells (FxHash's multiply-rotate);
+/// the keys are our own fixed-size values, so hash flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct CellHasher(u64);
+
+impl std::hash::Hasher for CellHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(u64::from(n as u32));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
+
+type Cells = HashMap<(i32, Group, Node), Counts, std::hash::BuildHasherDefault<CellHasher>>;
+
+/// Counter deltas summed in memory per (day, node); expanded to year, month and day
+/// rows once per write, so a batch touches each row once.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Deltas {
+    cells: Cells,
+}
+
+/// Counter deltas by row key and node, in key order, ready to apply.
+pub(crate) type RowDeltas = BTreeMap<[u8; COUNTER_KEY_LEN], Row>;
 
 impl Deltas {
     /// Adds the change from `before` (absent for a new dossier) to `after`.
-    pub(crate) fn add_change(&mut self, nodes: &[Node], before: Option<&Dossier>, after: &Dossier) {
+    pub(crate) fn add_change(&mut self, nodes: &[(Group, Node)], before: Option<&Dossier>, after: &Dossier) {
         let mut net: Vec<Contribution> = contributions(after);
         if let Some(before) = before {
-            net.extend(
-                contributions(before).into_iter().map(|c| Contribution { delta: -c.delta, ..c }),
-            );
+            net.extend(contributions(before).into_iter().map(|c| Contribution { delta: -c.delta, ..c }));
             net.sort_unstable_by_key(|c| (c.day, c.measure));
         }
         let mut i = 0;
         while let Some(first) = net.get(i) {
             let mut delta = 0;
             let mut j = i;
-            while let Some(c) =
-                net.get(j).filter(|c| c.day == first.day && c.measure == first.measure)
-            {
+            while let Some(c) = net.get(j).filter(|c| c.day == first.day && c.measure == first.measure) {
                 delta += c.delta;
                 j += 1;
             }
             if delta != 0 {
-                self.add(nodes, first.day, first.measure as usize, delta);
+                let day = first.day.to_julian_day();
+                for &(group, node) in nodes {
+                    let counts = self.cells.entry((day, group, node)).or_insert([0; MEASURE_COUNT]);
+                    if let Some(slot) = counts.get_mut(first.measure as usize) {
+                        *slot += delta;
+                    }
+                }
             }
             i = j;
         }
     }
 
-    fn add(&mut self, nodes: &[Node], day: Date, measure: usize, delta: i64) {
-        for &node in nodes {
+    /// Expands the cells into year, month and day rows.
+    pub(crate) fn rows(&self) -> RowDeltas {
+        let mut rows = RowDeltas::new();
+        for (&(day, group, node), counts) in &self.cells {
+            let Ok(day) = Date::from_julian_day(day) else { continue };
             for grain in GRAINS {
-                let counts = self
-                    .map
-                    .entry(counter_key(node, grain, bucket(grain, day)))
-                    .or_insert([0; MEASURE_COUNT]);
-                if let Some(slot) = counts.get_mut(measure) {
-                    *slot += delta;
+                let row = rows.entry(counter_key(group, grain, bucket(grain, day))).or_default();
+                let total = row.entry(node.bytes()).or_insert([0; MEASURE_COUNT]);
+                for (t, c) in total.iter_mut().zip(counts) {
+                    *t += c;
                 }
             }
         }
-    }
-
-    /// Adds the deltas to the stored counters inside a transaction.
-    pub(crate) fn apply(
-        &self,
-        counters: &TransactionalTree,
-    ) -> Result<(), ConflictableTransactionError<Error>> {
-        for (key, delta) in &self.map {
-            if delta.iter().all(|&d| d == 0) {
-                continue;
-            }
-            let mut counts = match counters.get(key)? {
-                Some(bytes) => {
-                    decode_counts(&bytes, key).map_err(ConflictableTransactionError::Abort)?
-                }
-                None => [0; MEASURE_COUNT],
-            };
-            for (c, d) in counts.iter_mut().zip(delta) {
-                *c += d;
-            }
-            if counts.iter().all(|&c| c == 0) {
-                counters.remove(key)?;
-            } else {
-                counters.insert(key, encode_counts(&counts))?;
-            }
+        // Deltas that cancel out need no write.
+        for row in rows.values_mut() {
+            row.retain(|_, counts| counts.iter().any(|&c| c != 0));
         }
-        Ok(())
+        rows.retain(|_, row| !row.is_empty());
+        rows
     }
 }
 
-fn add_into(total: &mut Counts, more: &Counts) {
-    for (t, m) in total.iter_mut().zip(more) {
-        *t += m;
+/// Adds row deltas to the stored rows inside a transaction.
+pub(crate) fn apply_rows(
+    rows: &RowDeltas,
+    counters: &TransactionalTree,
+) -> Result<(), ConflictableTransactionError<Error>> {
+    for (key, delta) in rows {
+        let mut row = match counters.get(key)? {
+            Some(bytes) => decode_row(&bytes, key).map_err(ConflictableTransactionError::Abort)?,
+            None => Row::new(),
+        };
+        for (node, d) in delta {
+            let counts = row.entry(*node).or_insert([0; MEASURE_COUNT]);
+            for (c, d) in counts.iter_mut().zip(d) {
+                *c += d;
+            }
+        }
+        row.retain(|_, counts| counts.iter().any(|&c| c != 0));
+        if row.is_empty() {
+            counters.remove(key)?;
+        } else {
+            counters.insert(key, encode_row(&row))?;
+        }
     }
+    Ok(())
 }
 
 fn sum_range(
     counters: &sled::Tree,
     start: [u8; COUNTER_KEY_LEN],
     end: [u8; COUNTER_KEY_LEN],
+    nodes: &[[u8; 5]],
     total: &mut Counts,
 ) -> Result<()> {
     if start >= end {
@@ -111,43 +151,30 @@ fn sum_range(
     }
     for item in counters.range(start..end) {
         let (key, value) = item?;
-        add_into(total, &decode_counts(&value, &key)?);
+        add_row_nodes(&value, &key, nodes, total)?;
     }
     Ok(())
 }
 
-/// Returns Σ deltas of `node` for the days before `day`: the state at 00:00 of `day`.
-/// Reads at most the years before, the months of `day`'s year before its month, and
-/// the days of its month before it: three range scans.
-fn prefix(counters: &sled::Tree, node: Node, day: Date, total: &mut Counts) -> Result<()> {
+/// Adds Σ deltas of `nodes` (all in `group`) for the days before `day` — their state at
+/// 00:00 of `day` — to `total`. Reads at most the years before, the months of `day`'s
+/// year before its month, and the days of its month before it: three range scans.
+fn prefix(counters: &sled::Tree, group: Group, nodes: &[[u8; 5]], day: Date, total: &mut Counts) -> Result<()> {
     let first_of_month = day.replace_day(1).unwrap_or(day);
-    let first_of_year =
-        first_of_month.replace_month(time::Month::January).unwrap_or(first_of_month);
-    sum_range(
-        counters,
-        counter_key(node, Grain::Year, 0),
-        counter_key(node, Grain::Year, bucket(Grain::Year, day)),
-        total,
-    )?;
-    sum_range(
-        counters,
-        counter_key(node, Grain::Month, bucket(Grain::Month, first_of_year)),
-        counter_key(node, Grain::Month, bucket(Grain::Month, day)),
-        total,
-    )?;
-    sum_range(
-        counters,
-        counter_key(node, Grain::Day, bucket(Grain::Day, first_of_month)),
-        counter_key(node, Grain::Day, bucket(Grain::Day, day)),
-        total,
-    )
+    let first_of_year = first_of_month.replace_month(time::Month::January).unwrap_or(first_of_month);
+    let key = |grain, d| counter_key(group, grain, bucket(grain, d));
+    sum_range(counters, counter_key(group, Grain::Year, 0), key(Grain::Year, day), nodes, total)?;
+    sum_range(counters, key(Grain::Month, first_of_year), key(Grain::Month, day), nodes, total)?;
+    sum_range(counters, key(Grain::Day, first_of_month), key(Grain::Day, day), nodes, total)
 }
 
 /// One counter that differs between the store and a recomputation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CounterDifference {
-    /// The counter key, in hex.
+    /// The counter row key, in hex.
     pub key: String,
+    /// The node within the row, in hex.
+    pub node: String,
     /// The stored counts (empty when missing).
     pub stored: Vec<i64>,
     /// The recomputed counts (empty when there should be none).
@@ -159,11 +186,11 @@ pub struct CounterDifference {
 pub struct VerifyReport {
     /// Dossiers read.
     pub dossiers: u64,
-    /// Counter rows compared.
+    /// Counter rows read.
     pub counters: u64,
     /// Counters that differ from the recomputation.
     pub counter_differences: Vec<CounterDifference>,
-    /// Dossier-code index entries that do not match a dossier, or dossiers without one.
+    /// Dossiers stored under a key that is not their code.
     pub index_differences: Vec<String>,
 }
 
@@ -175,41 +202,34 @@ impl VerifyReport {
 }
 
 impl Store {
-    fn nodes_for_scope(&self, scope: &Scope) -> Result<Vec<Node>> {
+    /// Returns the row group and the nodes whose counts make up `scope`.
+    fn nodes_for_scope(&self, scope: &Scope) -> Result<(Group, Vec<[u8; 5]>)> {
         let catalog = self.inner.catalog.read().map_err(|_| poisoned())?;
         let agency = |code| {
-            catalog
-                .agencies
-                .get(code)
-                .map(|e| e.key)
-                .ok_or_else(|| not_found(RecordKind::Agency, code))
+            catalog.agencies.get(code).map(|e| e.key).ok_or_else(|| not_found(RecordKind::Agency, code))
         };
         Ok(match scope {
-            Scope::All => vec![Node::All],
-            Scope::Agency(code) => vec![Node::Own(agency(code)?)],
+            Scope::All => (Group::Global, vec![Node::All.bytes()]),
+            Scope::Agency(code) => (Group::Tree(catalog.root_of(code)?), vec![Node::Own(agency(code)?).bytes()]),
             Scope::Subtree(code) => {
                 let key = agency(code)?;
-                vec![Node::Own(key), Node::Below(key)]
+                (Group::Tree(catalog.root_of(code)?), vec![Node::Own(key).bytes(), Node::Below(key).bytes()])
             }
             Scope::Level(level) => {
-                vec![Node::Level(
-                    crate::model::agency::Level::ALL.iter().position(|l| l == level).unwrap_or(0)
-                        as u8,
-                )]
+                let index = crate::model::agency::Level::ALL.iter().position(|l| l == level).unwrap_or(0);
+                (Group::Global, vec![Node::Level(index as u8).bytes()])
             }
-            // A field or procedure nobody has used has no counters: an empty report.
+            // A field nobody has used has no counters: an empty report.
             Scope::Field(field) => {
-                catalog.fields.get(field).map(|&f| vec![Node::Field(f)]).unwrap_or_default()
+                (Group::Global, catalog.fields.get(field).map(|&f| vec![Node::Field(f).bytes()]).unwrap_or_default())
             }
-            Scope::Procedure(code) => {
+            Scope::Procedure(code) => (
+                Group::Global,
                 vec![Node::Procedure(
-                    catalog
-                        .procedures
-                        .get(code)
-                        .map(|e| e.key)
-                        .ok_or_else(|| not_found(RecordKind::Procedure, code))?,
-                )]
-            }
+                    catalog.procedures.get(code).map(|e| e.key).ok_or_else(|| not_found(RecordKind::Procedure, code))?,
+                )
+                .bytes()],
+            ),
         })
     }
 
@@ -217,15 +237,15 @@ impl Store {
     /// with `crate::model::measure::Measure`. Flows over a period are
     /// `counts(end_day) − counts(from)`; states are read at one boundary.
     pub(crate) fn scope_counts(&self, scope: &Scope, day: Date) -> Result<Counts> {
-        let nodes = self.nodes_for_scope(scope)?;
-        self.counts_at(&nodes, day)
+        let (group, nodes) = self.nodes_for_scope(scope)?;
+        self.counts_at(group, &nodes, day)
     }
 
-    /// Returns the counts of `nodes` at 00:00 (UTC+7) of `day`.
-    fn counts_at(&self, nodes: &[Node], day: Date) -> Result<Counts> {
+    /// Returns the counts of `nodes` of `group` at 00:00 (UTC+7) of `day`.
+    fn counts_at(&self, group: Group, nodes: &[[u8; 5]], day: Date) -> Result<Counts> {
         let mut total = [0; MEASURE_COUNT];
-        for &node in nodes {
-            prefix(&self.inner.counters, node, day, &mut total)?;
+        if !nodes.is_empty() {
+            prefix(&self.inner.counters, group, nodes, day, &mut total)?;
         }
         Ok(total)
     }
@@ -264,9 +284,9 @@ impl Store {
         period: Period,
         rule: ClockRule,
     ) -> Result<OneStopReport> {
-        let nodes = self.nodes_for_scope(scope)?;
-        let start = self.counts_at(&nodes, period.from())?;
-        let end = self.counts_at(&nodes, period.end_day())?;
+        let (group, nodes) = self.nodes_for_scope(scope)?;
+        let start = self.counts_at(group, &nodes, period.from())?;
+        let end = self.counts_at(group, &nodes, period.end_day())?;
         Ok(OneStopReport::from_prefixes(period, rule, &start, &end))
     }
 
@@ -277,47 +297,51 @@ impl Store {
     /// # Errors
     /// As [`Store::report`].
     pub fn backlog(&self, scope: &Scope, as_of: Date, rule: ClockRule) -> Result<Backlog> {
-        let nodes = self.nodes_for_scope(scope)?;
+        let (group, nodes) = self.nodes_for_scope(scope)?;
         let next = as_of
             .next_day()
             .ok_or_else(|| Error::invalid("as_of", "is the last representable day"))?;
         Ok(Backlog::from_prefix(
             crate::model::time_limit::start_of_day(next),
             rule,
-            &self.counts_at(&nodes, next)?,
+            &self.counts_at(group, &nodes, next)?,
         ))
     }
 
-    /// Recomputes every counter from the dossiers' event histories, checks the dossier
-    /// code index, and returns the differences (empty when healthy). O(dossiers).
+    /// Recomputes every counter from the dossiers' event histories, checks that each
+    /// dossier is stored under its code, and returns the differences (empty when healthy). O(dossiers).
     ///
     /// # Errors
     /// [`Error::Corrupt`] when a record does not decode; [`Error::Storage`].
     pub fn verify(&self) -> Result<VerifyReport> {
         let (expected, mut report) = self.recompute()?;
+        let expected = expected.rows();
+        let empty = Row::new();
+        let differ = |key: &[u8], stored: &Row, want: &Row, report: &mut VerifyReport| {
+            let nodes: std::collections::BTreeSet<&[u8; 5]> = stored.keys().chain(want.keys()).collect();
+            for node in nodes {
+                let (s, w) = (stored.get(node), want.get(node));
+                if s != w {
+                    report.counter_differences.push(CounterDifference {
+                        key: hex(key),
+                        node: hex(node),
+                        stored: s.map(|c| c.to_vec()).unwrap_or_default(),
+                        expected: w.map(|c| c.to_vec()).unwrap_or_default(),
+                    });
+                }
+            }
+        };
         let mut seen = 0u64;
         for item in &self.inner.counters {
             let (key, value) = item?;
             seen += 1;
-            let stored = decode_counts(&value, &key)?;
-            let want = <[u8; COUNTER_KEY_LEN]>::try_from(key.as_ref())
-                .ok()
-                .and_then(|k| expected.map.get(&k));
-            if want != Some(&stored) {
-                report.counter_differences.push(CounterDifference {
-                    key: hex(&key),
-                    stored: stored.to_vec(),
-                    expected: want.map(|w| w.to_vec()).unwrap_or_default(),
-                });
-            }
+            let stored = decode_row(&value, &key)?;
+            let want = <[u8; COUNTER_KEY_LEN]>::try_from(key.as_ref()).ok().and_then(|k| expected.get(&k));
+            differ(&key, &stored, want.unwrap_or(&empty), &mut report);
         }
-        for (key, want) in &expected.map {
+        for (key, want) in &expected {
             if self.inner.counters.get(key)?.is_none() {
-                report.counter_differences.push(CounterDifference {
-                    key: hex(key),
-                    stored: Vec::new(),
-                    expected: want.to_vec(),
-                });
+                differ(key, &empty, want, &mut report);
             }
         }
         report.counters = seen;
@@ -330,12 +354,13 @@ impl Store {
     /// As [`Store::verify`].
     pub fn rebuild(&self) -> Result<()> {
         let (expected, _) = self.recompute()?;
+        let expected = expected.rows();
         let mut batch = sled::Batch::default();
         for item in self.inner.counters.iter().keys() {
             batch.remove(item?);
         }
-        for (key, counts) in &expected.map {
-            batch.insert(key.as_slice(), encode_counts(counts));
+        for (key, row) in &expected {
+            batch.insert(key.as_slice(), encode_row(row));
         }
         self.inner.counters.apply_batch(batch)?;
         Ok(())
@@ -355,20 +380,8 @@ impl Store {
             let nodes = catalog.nodes_for(&h.agency, &h.procedure, &h.field)?;
             deltas.add_change(&nodes, None, &dossier);
             report.dossiers += 1;
-            match self.inner.dossier_codes.get(dossier.code().as_str().as_bytes())? {
-                Some(k) if k.as_ref() == key.as_ref() => {}
-                _ => report
-                    .index_differences
-                    .push(format!("dossier {} has no matching code entry", dossier.code())),
-            }
-        }
-        deltas.map.retain(|_, counts| counts.iter().any(|&c| c != 0));
-        for item in &self.inner.dossier_codes {
-            let (code, key) = item?;
-            if self.inner.dossiers.get(&key)?.is_none() {
-                report
-                    .index_differences
-                    .push(format!("code {} points to no dossier", String::from_utf8_lossy(&code)));
+            if dossier.code().as_str().as_bytes() != key.as_ref() {
+                report.index_differences.push(format!("dossier {} is stored under another key", dossier.code()));
             }
         }
         Ok((deltas, report))

@@ -1,7 +1,7 @@
 //! Dossiers: receipt, lifecycle events and bulk import, each one transaction over
 //! the dossier record, its code index and every counter it moves.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
@@ -15,8 +15,8 @@ use crate::model::procedure::ProcedureStatus;
 use crate::model::time_limit::vietnam_date;
 use crate::store::catalog::{Catalog, abort, not_found, tx_error};
 use crate::store::codec::{corrupt, decode, encode};
-use crate::store::counters::Deltas;
-use crate::store::keys::{DossierKey, tree};
+use crate::store::counters::{Deltas, apply_rows};
+use crate::store::keys::{dossier_key, tree};
 use crate::store::records::DossierRecord;
 use crate::store::{Store, poisoned};
 use crate::{Error, RecordKind, Result};
@@ -196,12 +196,6 @@ fn read_dossier(trees: &TransactionalTree, key: &[u8]) -> TxResult<Option<Dossie
     decode_dossier(key, &bytes).map(Some).map_err(abort)
 }
 
-fn dossier_key(tree_name: &'static str, key: &[u8], bytes: &[u8]) -> Result<DossierKey> {
-    let raw: [u8; 8] =
-        bytes.try_into().map_err(|_| corrupt(tree_name, key, "not an 8-byte dossier key"))?;
-    Ok(DossierKey(u64::from_be_bytes(raw)))
-}
-
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
 
 fn storage<T>(
@@ -214,14 +208,6 @@ fn storage<T>(
 #[derive(Debug, Clone, Copy)]
 pub struct Dossiers<'a> {
     pub(crate) store: &'a Store,
-}
-
-/// One dossier being written by a transaction.
-struct Working {
-    key: DossierKey,
-    is_new: bool,
-    before: Option<Dossier>,
-    dossier: Dossier,
 }
 
 impl<'a> Dossiers<'a> {
@@ -257,8 +243,8 @@ impl<'a> Dossiers<'a> {
     /// # Ok::<(), cchc::Error>(())
     /// ```
     pub fn receive(&self, new: &NewDossier) -> Result<Dossier> {
-        let mut out = self.write(&[Item::Receive(new.clone(), Vec::new())])?;
-        out.pop().ok_or_else(|| Error::invalid("dossier", "nothing written"))
+        self.write(&[Item::Receive(new.clone(), Vec::new())])?
+            .ok_or_else(|| Error::invalid("dossier", "nothing written"))
     }
 
     /// Records an action on a dossier and returns the dossier after it.
@@ -273,8 +259,8 @@ impl<'a> Dossiers<'a> {
         at: OffsetDateTime,
         action: Action,
     ) -> Result<Dossier> {
-        let mut out = self.write(&[Item::Act(code.clone(), at, action)])?;
-        out.pop().ok_or_else(|| Error::invalid("dossier", "nothing written"))
+        self.write(&[Item::Act(code.clone(), at, action)])?
+            .ok_or_else(|| Error::invalid("dossier", "nothing written"))
     }
 
     /// Requests a supplement (the clock pauses). See [`Dossiers::record`].
@@ -340,33 +326,27 @@ impl<'a> Dossiers<'a> {
     /// # Errors
     /// [`Error::Corrupt`] when its bytes do not decode; [`Error::Storage`].
     pub fn get(&self, code: &DossierCode) -> Result<Option<Dossier>> {
-        let inner = &self.store.inner;
-        let Some(key) = inner.dossier_codes.get(code.as_str().as_bytes())? else { return Ok(None) };
-        let key = dossier_key(tree::DOSSIER_CODES, code.as_str().as_bytes(), &key)?;
-        let Some(bytes) = inner.dossiers.get(key.0.to_be_bytes())? else {
-            return Err(corrupt(
-                tree::DOSSIER_CODES,
-                code.as_str().as_bytes(),
-                "code points to no dossier",
-            ));
-        };
-        decode_dossier(&key.0.to_be_bytes(), &bytes).map(Some)
+        let key = dossier_key(code);
+        match self.store.inner.dossiers.get(key)? {
+            Some(bytes) => decode_dossier(key, &bytes).map(Some),
+            None => Ok(None),
+        }
     }
 
-    /// Iterates over every dossier in receipt order of insertion. O(n): it reads the
-    /// whole tree.
+    /// Iterates over every dossier in code order (agency, receipt date, sequence).
+    /// O(n): it reads the whole tree.
     pub fn iter(&self) -> DossierIter {
         DossierIter { inner: self.store.inner.dossiers.iter() }
     }
 
     /// Returns how many dossiers there are. O(n): sled counts by scanning.
     pub fn len(&self) -> usize {
-        self.store.inner.dossier_codes.len()
+        self.store.inner.dossiers.len()
     }
 
     /// Returns whether there are no dossiers.
     pub fn is_empty(&self) -> bool {
-        self.store.inner.dossier_codes.is_empty()
+        self.store.inner.dossiers.is_empty()
     }
 
     /// Starts a bulk import that writes many dossiers per transaction.
@@ -380,134 +360,101 @@ impl<'a> Dossiers<'a> {
         }
     }
 
-    /// Writes items in one transaction and returns the dossiers they touched, in order.
-    fn write(self, items: &[Item]) -> Result<Vec<Dossier>> {
+    /// Writes items in one transaction and returns the dossier the last item touched.
+    ///
+    /// Receipts, and actions on dossiers received in the same batch, need no stored
+    /// state: they are checked, folded, encoded and their counter deltas summed before
+    /// the transaction. The transaction only checks that new codes are free, folds the
+    /// stored dossiers that actions touch, and writes. Its closure may run more than
+    /// once, so it only reads and writes the transactional trees.
+    fn write(self, items: &[Item]) -> Result<Option<Dossier>> {
         let store = self.store;
         let inner = &store.inner;
         let catalog = inner.catalog.read().map_err(|_| poisoned())?;
-        // Receipts are checked and folded before the transaction: they need no stored state.
-        let mut opened: HashMap<usize, Dossier> = HashMap::new();
-        for (i, item) in items.iter().enumerate() {
-            if let Item::Receive(new, actions) = item {
-                let mut dossier = store.open_dossier(&catalog, new)?;
-                for (at, action) in actions {
-                    let event = store.event_for(&catalog, &dossier, *at, action)?;
-                    dossier.apply(event)?;
+        let mut fresh: Vec<Dossier> = Vec::new();
+        let mut fresh_index: HashMap<&DossierCode, usize> = HashMap::new();
+        let mut stored_actions: Vec<(&DossierCode, OffsetDateTime, &Action)> = Vec::new();
+        let mut last_is_fresh = None;
+        for item in items {
+            match item {
+                Item::Receive(new, actions) => {
+                    if fresh_index.contains_key(&new.code) {
+                        return Err(Error::Duplicate { kind: RecordKind::Dossier, id: new.code.to_string() });
+                    }
+                    let mut dossier = store.open_dossier(&catalog, new)?;
+                    for (at, action) in actions {
+                        let event = store.event_for(&catalog, &dossier, *at, action)?;
+                        dossier.apply(event)?;
+                    }
+                    last_is_fresh = Some(fresh.len());
+                    fresh_index.insert(&new.code, fresh.len());
+                    fresh.push(dossier);
                 }
-                opened.insert(i, dossier);
+                Item::Act(code, at, action) => match fresh_index.get(code).and_then(|&i| fresh.get_mut(i).map(|d| (i, d))) {
+                    Some((i, dossier)) => {
+                        let event = store.event_for(&catalog, dossier, *at, action)?;
+                        dossier.apply(event)?;
+                        last_is_fresh = Some(i);
+                    }
+                    None => {
+                        stored_actions.push((code, *at, action));
+                        last_is_fresh = None;
+                    }
+                },
             }
         }
-        let result = (&inner.dossiers, &inner.dossier_codes, &inner.counters).transaction(
-            |(dossiers, codes, counters)| {
-                let mut working: Vec<Working> = Vec::new();
-                let mut by_code: HashMap<&DossierCode, usize> = HashMap::new();
-                let mut touched = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        Item::Receive(new, _) => {
-                            if by_code.contains_key(&new.code)
-                                || storage(codes.get(new.code.as_str().as_bytes()))?.is_some()
-                            {
-                                return Err(abort(Error::Duplicate {
-                                    kind: RecordKind::Dossier,
-                                    id: new.code.to_string(),
-                                }));
-                            }
-                            let Some(dossier) = opened.get(&i) else {
-                                return Err(abort(Error::invalid(
-                                    "dossier",
-                                    "receipt was not prepared",
-                                )));
-                            };
-                            let key = DossierKey(
-                                inner
-                                    .next_dossier
-                                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-                            );
-                            by_code.insert(&new.code, working.len());
-                            touched.push(working.len());
-                            working.push(Working {
-                                key,
-                                is_new: true,
-                                before: None,
-                                dossier: dossier.clone(),
-                            });
-                        }
-                        Item::Act(code, at, action) => {
-                            let slot = match by_code.get(code) {
-                                Some(&slot) => slot,
-                                None => {
-                                    let Some(raw) = storage(codes.get(code.as_str().as_bytes()))?
-                                    else {
-                                        return Err(abort(not_found(RecordKind::Dossier, code)));
-                                    };
-                                    let key = dossier_key(
-                                        tree::DOSSIER_CODES,
-                                        code.as_str().as_bytes(),
-                                        &raw,
-                                    )
-                                    .map_err(abort)?;
-                                    let dossier = read_dossier(dossiers, &key.0.to_be_bytes())?
-                                        .ok_or_else(|| {
-                                            abort(corrupt(
-                                                tree::DOSSIER_CODES,
-                                                code.as_str().as_bytes(),
-                                                "code points to no dossier",
-                                            ))
-                                        })?;
-                                    by_code.insert(code, working.len());
-                                    working.push(Working {
-                                        key,
-                                        is_new: false,
-                                        before: Some(dossier.clone()),
-                                        dossier,
-                                    });
-                                    working.len() - 1
-                                }
-                            };
-                            let Some(w) = working.get_mut(slot) else {
-                                return Err(abort(Error::invalid(
-                                    "dossier",
-                                    "lost track of a dossier",
-                                )));
-                            };
-                            let event = store
-                                .event_for(&catalog, &w.dossier, *at, action)
-                                .map_err(abort)?;
-                            w.dossier.apply(event).map_err(abort)?;
-                            touched.push(slot);
-                        }
-                    }
+        let mut base = Deltas::default();
+        let mut encoded = Vec::with_capacity(fresh.len());
+        for dossier in &fresh {
+            let h = dossier.header();
+            base.add_change(&catalog.nodes_for(&h.agency, &h.procedure, &h.field)?, None, dossier);
+            encoded.push(encode(&DossierRecord::from(dossier))?);
+        }
+        let base_rows = if stored_actions.is_empty() { base.rows() } else { Default::default() };
+        let result = (&inner.dossiers, &inner.counters).transaction(|(dossiers, counters)| {
+            for (dossier, bytes) in fresh.iter().zip(&encoded) {
+                // The previous value doubles as the duplicate check: an abort undoes it.
+                if storage(dossiers.insert(dossier_key(dossier.code()), bytes.as_slice()))?.is_some() {
+                    return Err(abort(Error::Duplicate { kind: RecordKind::Dossier, id: dossier.code().to_string() }));
                 }
-                let mut deltas = Deltas::default();
-                for w in &working {
-                    let nodes = catalog
-                        .nodes_for(
-                            &w.dossier.header().agency,
-                            &w.dossier.header().procedure,
-                            &w.dossier.header().field,
-                        )
-                        .map_err(abort)?;
-                    deltas.add_change(&nodes, w.before.as_ref(), &w.dossier);
-                    let value = encode(&DossierRecord::from(&w.dossier)).map_err(abort)?;
-                    storage(dossiers.insert(&w.key.0.to_be_bytes(), value))?;
-                    if w.is_new {
-                        storage(
-                            codes.insert(
-                                w.dossier.code().as_str().as_bytes(),
-                                &w.key.0.to_be_bytes(),
-                            ),
-                        )?;
+            }
+            if stored_actions.is_empty() {
+                apply_rows(&base_rows, counters)?;
+                return Ok(None);
+            }
+            // Actions on stored dossiers: fold each touched dossier once, in order.
+            let mut touched: BTreeMap<&DossierCode, (Dossier, Dossier)> = BTreeMap::new();
+            let mut last = None;
+            for &(code, at, action) in &stored_actions {
+                let (_, after) = match touched.entry(code) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        let Some(before) = read_dossier(dossiers, dossier_key(code))? else {
+                            return Err(abort(not_found(RecordKind::Dossier, code)));
+                        };
+                        e.insert((before.clone(), before))
                     }
-                }
-                deltas.apply(counters)?;
-                Ok(touched
-                    .iter()
-                    .filter_map(|&slot| working.get(slot).map(|w| w.dossier.clone()))
-                    .collect::<Vec<_>>())
-            },
-        );
-        result.map_err(tx_error)
+                };
+                let event = store.event_for(&catalog, after, at, action).map_err(abort)?;
+                after.apply(event).map_err(abort)?;
+                last = Some(code);
+            }
+            let mut deltas = base.clone();
+            for (before, after) in touched.values() {
+                let h = after.header();
+                let nodes = catalog.nodes_for(&h.agency, &h.procedure, &h.field).map_err(abort)?;
+                deltas.add_change(&nodes, Some(before), after);
+                let bytes = encode(&DossierRecord::from(after)).map_err(abort)?;
+                storage(dossiers.insert(dossier_key(after.code()), bytes))?;
+            }
+            apply_rows(&deltas.rows(), counters)?;
+            Ok(last.and_then(|code| touched.remove(code)).map(|(_, after)| after))
+        });
+        let touched = result.map_err(tx_error)?;
+        Ok(match last_is_fresh {
+            Some(i) => fresh.into_iter().nth(i),
+            None => touched,
+        })
     }
 }
 

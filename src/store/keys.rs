@@ -12,7 +12,6 @@ pub(crate) mod tree {
     pub const PROCEDURE_CODES: &str = "procedure_codes";
     pub const FIELDS: &str = "fields";
     pub const DOSSIERS: &str = "dossiers";
-    pub const DOSSIER_CODES: &str = "dossier_codes";
     pub const COUNTERS: &str = "counters";
 }
 
@@ -25,9 +24,12 @@ pub(crate) struct ProcedureKey(pub u32);
 /// Surrogate of a field (lĩnh vực).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct FieldKey(pub u32);
-/// Surrogate of a dossier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct DossierKey(pub u64);
+/// A dossier's key is its code's bytes: the TT 01/2018 form (agency, receipt date
+/// YYMMDD, sequence) already sorts in the order reports want, and keying by it saves
+/// the code-to-surrogate index write on every receipt.
+pub(crate) fn dossier_key(code: &crate::id::DossierCode) -> &[u8] {
+    code.as_str().as_bytes()
+}
 
 /// Encodes a date so byte order is date order (Julian day with the sign bit flipped).
 pub(crate) fn date_bytes(date: Date) -> [u8; 4] {
@@ -66,7 +68,8 @@ pub(crate) enum Node {
 }
 
 impl Node {
-    fn bytes(self) -> [u8; 5] {
+    /// The 5-byte form of a node inside a counter row.
+    pub(crate) fn bytes(self) -> [u8; 5] {
         let (tag, id) = match self {
             Node::All => (0u8, 0u32),
             Node::Own(a) => (1, a.0),
@@ -95,6 +98,39 @@ impl Node {
             _ => return None,
         })
     }
+
+    /// The row group a node's counters live in: agency nodes in the row of their
+    /// hierarchy's root, everything else in the global row.
+    pub(crate) fn group(self, root: AgencyKey) -> Group {
+        match self {
+            Node::Own(_) | Node::Below(_) => Group::Tree(root),
+            Node::All | Node::Level(_) | Node::Field(_) | Node::Procedure(_) => Group::Global,
+        }
+    }
+}
+
+/// Which counter rows a node lives in. A row holds, for one group and one time
+/// bucket, the counts of every node of the group that moved in that bucket: a
+/// batch of dossiers then writes a few rows per day instead of one per node and day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Group {
+    /// All, levels, fields and procedures.
+    Global,
+    /// The agency nodes of one hierarchy, by its root agency.
+    Tree(AgencyKey),
+}
+
+impl Group {
+    fn bytes(self) -> [u8; 5] {
+        let (tag, id) = match self {
+            Group::Global => (0u8, 0u32),
+            Group::Tree(a) => (1, a.0),
+        };
+        let mut out = [0u8; 5];
+        out[0] = tag;
+        out[1..].copy_from_slice(&id.to_be_bytes());
+        out
+    }
 }
 
 /// The time granularity of a counter row.
@@ -120,21 +156,15 @@ pub(crate) fn bucket(grain: Grain, day: Date) -> u32 {
 /// Width of a counter key.
 pub(crate) const COUNTER_KEY_LEN: usize = 10;
 
-/// A counter key: node (5 B) ++ granularity (1 B) ++ bucket (4 B).
-pub(crate) fn counter_key(node: Node, grain: Grain, bucket: u32) -> [u8; COUNTER_KEY_LEN] {
+/// A counter row key: group (5 B) ++ granularity (1 B) ++ bucket (4 B).
+pub(crate) fn counter_key(group: Group, grain: Grain, bucket: u32) -> [u8; COUNTER_KEY_LEN] {
     let mut key = [0u8; COUNTER_KEY_LEN];
-    key[..5].copy_from_slice(&node.bytes());
+    key[..5].copy_from_slice(&group.bytes());
     key[5] = grain as u8;
     key[6..].copy_from_slice(&bucket.to_be_bytes());
     key
 }
 
-/// Decodes the node of a counter key.
-#[cfg(test)]
-pub(crate) fn counter_key_node(key: &[u8]) -> Option<Node> {
-    let head: [u8; 5] = key.get(..5)?.try_into().ok()?;
-    Node::from_bytes(head)
-}
 
 #[cfg(test)]
 mod tests {
@@ -164,13 +194,14 @@ mod tests {
         }
 
         #[test]
-        fn counter_keys_sort_by_node_grain_bucket(
+        fn counter_keys_sort_by_group_grain_bucket(
             n1 in 0u32..1000, n2 in 0u32..1000, b1 in any::<u32>(), b2 in any::<u32>(),
         ) {
-            let k1 = counter_key(Node::Own(AgencyKey(n1)), Grain::Day, b1);
-            let k2 = counter_key(Node::Own(AgencyKey(n2)), Grain::Day, b2);
+            let k1 = counter_key(Group::Tree(AgencyKey(n1)), Grain::Day, b1);
+            let k2 = counter_key(Group::Tree(AgencyKey(n2)), Grain::Day, b2);
             prop_assert_eq!((n1, b1).cmp(&(n2, b2)), k1.cmp(&k2));
-            prop_assert_eq!(counter_key_node(&k1), Some(Node::Own(AgencyKey(n1))));
+            prop_assert!(counter_key(Group::Global, Grain::Day, b1) < k1);
+            prop_assert!(counter_key(Group::Tree(AgencyKey(n1)), Grain::Month, b2) < counter_key(Group::Tree(AgencyKey(n1)), Grain::Day, 0));
         }
 
         #[test]

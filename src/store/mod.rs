@@ -7,8 +7,8 @@
 
 mod catalog;
 mod catalogue_records;
-mod collection;
 pub(crate) mod codec;
+mod collection;
 mod counters;
 mod dossiers;
 pub mod format;
@@ -18,7 +18,6 @@ mod score_records;
 mod service_index;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::model::calendar::{CountingMode, WorkCalendar};
@@ -46,14 +45,12 @@ pub(crate) struct Inner {
     pub procedure_codes: sled::Tree,
     pub fields: sled::Tree,
     pub dossiers: sled::Tree,
-    pub dossier_codes: sled::Tree,
     pub counters: sled::Tree,
     /// Agencies, procedures and fields, read at open and kept in step with every
     /// catalogue write (a few thousand entries for a province).
     pub catalog: RwLock<Catalog>,
     /// Serialises catalogue writes, which allocate surrogates.
     pub catalog_write: Mutex<()>,
-    pub next_dossier: AtomicU64,
     pub calendar: WorkCalendar,
     pub counting: CountingMode,
 }
@@ -140,29 +137,16 @@ impl StoreBuilder {
             procedure_codes: open(tree::PROCEDURE_CODES)?,
             fields: open(tree::FIELDS)?,
             dossiers: open(tree::DOSSIERS)?,
-            dossier_codes: open(tree::DOSSIER_CODES)?,
             counters: open(tree::COUNTERS)?,
             path: self.path,
             db,
             catalog: RwLock::new(Catalog::default()),
             catalog_write: Mutex::new(()),
-            next_dossier: AtomicU64::new(0),
             calendar: self.calendar,
             counting: self.counting,
         };
         let catalog = Catalog::load(&inner)?;
         *inner.catalog.write().map_err(|_| poisoned())? = catalog;
-        let next = match inner.dossiers.last()? {
-            Some((key, _)) => {
-                let raw: [u8; 8] = key
-                    .as_ref()
-                    .try_into()
-                    .map_err(|_| codec::corrupt(tree::DOSSIERS, &key, "key is not 8 bytes"))?;
-                u64::from_be_bytes(raw) + 1
-            }
-            None => 1,
-        };
-        inner.next_dossier.store(next, Ordering::Relaxed);
         Ok(Store { inner: Arc::new(inner) })
     }
 }
