@@ -577,3 +577,102 @@ impl ScopeTest {
         &self.levels
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+    use super::*;
+    use crate::model::score::decision766_portal;
+
+    #[test]
+    fn compute_scores_by_rule_and_explains_unscored() {
+        let framework = decision766_portal().with_max_points("3.3", 0.0).unwrap();
+        let period = Period::month(2024, 3).unwrap();
+        let m = BTreeMap::from([
+            // Threshold 80: 40 % → 40/80 × 4 = 2.
+            ("4.2".to_owned(), Measurement::Ratio(Ratio::new(2, 5))),
+            // No threshold: 3/4 → 0.75 × 6 = 4.5.
+            ("3.6".to_owned(), Measurement::Ratio(Ratio::new(3, 4))),
+            // At the threshold (90 %): full points.
+            ("5.4".to_owned(), Measurement::Ratio(Ratio::new(9, 10))),
+            ("3.3".to_owned(), Measurement::Ratio(Ratio::new(1, 1))),
+            ("3.1".to_owned(), Measurement::Ratio(Ratio::new(1, 2))),
+            ("2.1".to_owned(), Measurement::Ratio(None)),
+            ("2.2".to_owned(), Measurement::Statistic(Some(3.0))),
+            ("1.1".to_owned(), Measurement::Statistic(Some(3.0))),
+        ]);
+        let index = ServiceIndex::compute(&framework, Scope::All, period, &m);
+        let i = |id: &str| index.indicator(id).unwrap();
+        assert_eq!(i("4.2").points, Some(2.0));
+        assert_eq!(i("3.6").points, Some(4.5));
+        assert_eq!(i("5.4").points, Some(6.0));
+        assert_eq!(i("3.3").points, Some(0.0));
+        assert_eq!(i("3.1").unscored, Some(Unscored::MaxPointsNotFixed));
+        assert_eq!(i("3.1").ratio, Ratio::new(1, 2));
+        assert_eq!(i("2.1").unscored, Some(Unscored::EmptyDenominator));
+        assert_eq!((i("2.2").points, i("2.2").value), (Some(0.0), Some(3.0)));
+        assert_eq!(i("1.1").unscored, Some(Unscored::NoRule));
+        assert!(matches!(i("4.4").unscored, Some(Unscored::NoData(_))));
+        assert!((index.group("MDSH").unwrap().achieved - 2.0).abs() < 1e-12);
+        assert!((index.group("MDSH").unwrap().scored_maximum - 4.0).abs() < 1e-12);
+        assert!((index.total - 12.5).abs() < 1e-12);
+        assert!((index.scored_maximum - 16.0).abs() < 1e-12);
+        assert_eq!(index.band, Some(Band::Yeu));
+        assert_eq!(index.unscored().count(), index.indicators.len() - 5);
+    }
+
+    #[test]
+    fn scope_test_follows_parents_and_levels() {
+        let code = |s: &str| AgencyCode::new(s).unwrap();
+        let p = Agency::province(code("000.00.00.H49"), "Tỉnh").unwrap();
+        let d = Agency::district(code("000.00.21.H49"), "Huyện", p.code()).unwrap();
+        let c = Agency::commune(code("000.21.01.H49"), "Xã", d.code()).unwrap();
+        let other = Agency::province(code("000.00.00.H48"), "Tỉnh khác").unwrap();
+        let all = [p.clone(), d.clone(), c.clone(), other.clone()];
+        let test = ScopeTest::new(&Scope::subtree(d.code()), &all);
+        assert_eq!(test.levels(), &BTreeSet::from([Level::District, Level::Commune]));
+        let procedure = |levels: &[Level]| {
+            Procedure::builder(
+                crate::ProcedureCode::new("1.000001").unwrap(),
+                "Thủ tục",
+                crate::Field::new("Hộ tịch").unwrap(),
+                crate::TimeLimit::working_days(1),
+            )
+            .levels(levels)
+            .build()
+            .unwrap()
+        };
+        assert!(test.covers_procedure(&procedure(&[Level::Commune])));
+        assert!(!test.covers_procedure(&procedure(&[Level::Province])));
+        assert!(test.covers_procedure(&procedure(&[])));
+        let whole = ScopeTest::new(&Scope::subtree(p.code()), &all);
+        let level = ScopeTest::new(&Scope::Level(Level::Province), &all);
+        let unknown = ScopeTest::new(&Scope::subtree(&code("000.00.00.H01")), &all);
+        let header = |agency: &Agency| DossierHeader {
+            code: crate::DossierCode::new("000.00.00.H49-240301-0001").unwrap(),
+            procedure: crate::ProcedureCode::new("1.000001").unwrap(),
+            field: crate::Field::new("Hộ tịch").unwrap(),
+            agency: agency.code().clone(),
+            channel: crate::Channel::Direct,
+            limit: crate::TimeLimit::working_days(1),
+            fee_bearing: false,
+            paper_result: false,
+            digitised: false,
+            reused_data: false,
+        };
+        assert_eq!(
+            all.iter().map(|a| test.contains(&header(a))).collect::<Vec<_>>(),
+            [false, true, true, false]
+        );
+        assert_eq!(
+            all.iter().map(|a| whole.contains(&header(a))).collect::<Vec<_>>(),
+            [true, true, true, false]
+        );
+        assert_eq!(
+            all.iter().map(|a| level.contains(&header(a))).collect::<Vec<_>>(),
+            [true, false, false, true]
+        );
+        assert!(all.iter().all(|a| !unknown.contains(&header(a))));
+    }
+}
