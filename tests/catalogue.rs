@@ -2,6 +2,9 @@
 //! records, plus the edge cases (empty scopes, procedure versions switching inside a
 //! period, abolished procedures, bad input that writes nothing).
 
+// The compared floats are exact (integer-valued or exactly representable).
+#![allow(clippy::float_cmp)]
+
 use cchc::metrics::catalogue::{SavingsAccumulator, elapsed_in, quantile};
 use cchc::*;
 use time::macros::{date, datetime};
@@ -63,13 +66,13 @@ fn lao_cai_procedure(i: usize) -> Procedure {
     }
     if i < 1761 {
         b = b
-            .online(if i % 2 == 0 { OnlineLevel::Full } else { OnlineLevel::Partial })
+            .online(if i.is_multiple_of(2) { OnlineLevel::Full } else { OnlineLevel::Partial })
             .national_portal(i < 1374);
     } else {
-        b = b.full_online_eligible(i % 2 == 0);
+        b = b.full_online_eligible(i.is_multiple_of(2));
     }
-    if i % 5 == 0 {
-        b = b.fee(true, i % 10 == 0);
+    if i.is_multiple_of(5) {
+        b = b.fee(true, i.is_multiple_of(10));
     }
     b.build().unwrap()
 }
@@ -538,7 +541,7 @@ fn item(id: usize, agency_code: &str, at: OffsetDateTime) -> Feedback {
         FeedbackId::new(&format!("1022-{id:06}")).unwrap(),
         agency(agency_code),
         at,
-        if id % 3 == 0 { FeedbackKind::Staff } else { FeedbackKind::Regulation },
+        if id.is_multiple_of(3) { FeedbackKind::Staff } else { FeedbackKind::Regulation },
     )
 }
 

@@ -19,7 +19,7 @@ use crate::{Error, RecordKind, Result};
 
 const GRAINS: [Grain; 3] = [Grain::Year, Grain::Month, Grain::Day];
 
-/// A small, fast hasher for the in-memory delta cells (FxHash's multiply-rotate);
+/// A small, fast hasher for the in-memory delta cells (`FxHash`'s multiply-rotate);
 /// the keys are our own fixed-size values, so hash flooding is not a concern.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct CellHasher(u64);
@@ -88,6 +88,16 @@ impl Deltas {
                 }
             }
             i = j;
+        }
+    }
+
+    /// Adds another set of deltas to this one.
+    pub(crate) fn merge(&mut self, other: Deltas) {
+        for (cell, counts) in other.cells {
+            let total = self.cells.entry(cell).or_insert([0; MEASURE_COUNT]);
+            for (t, c) in total.iter_mut().zip(counts) {
+                *t += c;
+            }
         }
     }
 

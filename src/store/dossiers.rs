@@ -370,29 +370,49 @@ impl<'a> Dossiers<'a> {
     fn write(self, items: &[Item]) -> Result<Option<Dossier>> {
         let store = self.store;
         let inner = &store.inner;
-        let catalog = inner.catalog.read().map_err(|_| poisoned())?;
-        let mut fresh: Vec<Dossier> = Vec::new();
-        let mut fresh_index: HashMap<&DossierCode, usize> = HashMap::new();
+        let guard = inner.catalog.read().map_err(|_| poisoned())?;
+        let catalog: &Catalog = &guard;
+        // Receipts with their embedded histories fold independently: in parallel for
+        // large batches.
+        let receipts: Vec<&Item> = items.iter().filter(|i| matches!(i, Item::Receive(..))).collect();
+        let mut opened = in_parallel(&receipts, |chunk| {
+            chunk
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Receive(new, actions) => Some((new, actions)),
+                    Item::Act(..) => None,
+                })
+                .map(|(new, actions)| {
+                    let mut dossier = store.open_dossier(catalog, new)?;
+                    for (at, action) in actions {
+                        let event = store.event_for(catalog, &dossier, *at, action)?;
+                        dossier.apply(event)?;
+                    }
+                    Ok(dossier)
+                })
+                .collect::<Result<Vec<Dossier>>>()
+        })?
+        .into_iter()
+        .flatten();
+        // Actions apply in item order, to this batch's receipts or to stored dossiers.
+        let mut fresh: Vec<Dossier> = Vec::with_capacity(receipts.len());
+        let mut fresh_index: HashMap<&DossierCode, usize> = HashMap::with_capacity(receipts.len());
         let mut stored_actions: Vec<(&DossierCode, OffsetDateTime, &Action)> = Vec::new();
         let mut last_is_fresh = None;
         for item in items {
             match item {
-                Item::Receive(new, actions) => {
+                Item::Receive(new, _) => {
                     if fresh_index.contains_key(&new.code) {
                         return Err(Error::Duplicate { kind: RecordKind::Dossier, id: new.code.to_string() });
                     }
-                    let mut dossier = store.open_dossier(&catalog, new)?;
-                    for (at, action) in actions {
-                        let event = store.event_for(&catalog, &dossier, *at, action)?;
-                        dossier.apply(event)?;
-                    }
+                    let dossier = opened.next().ok_or_else(|| Error::invalid("dossier", "lost a receipt"))?;
                     last_is_fresh = Some(fresh.len());
                     fresh_index.insert(&new.code, fresh.len());
                     fresh.push(dossier);
                 }
                 Item::Act(code, at, action) => match fresh_index.get(code).and_then(|&i| fresh.get_mut(i).map(|d| (i, d))) {
                     Some((i, dossier)) => {
-                        let event = store.event_for(&catalog, dossier, *at, action)?;
+                        let event = store.event_for(catalog, dossier, *at, action)?;
                         dossier.apply(event)?;
                         last_is_fresh = Some(i);
                     }
@@ -405,12 +425,20 @@ impl<'a> Dossiers<'a> {
         }
         let mut base = Deltas::default();
         let mut encoded = Vec::with_capacity(fresh.len());
-        for dossier in &fresh {
-            let h = dossier.header();
-            base.add_change(&catalog.nodes_for(&h.agency, &h.procedure, &h.field)?, None, dossier);
-            encoded.push(encode(&DossierRecord::from(dossier))?);
+        for (bytes, deltas) in in_parallel(&fresh, |chunk| {
+            let mut deltas = Deltas::default();
+            let mut bytes = Vec::with_capacity(chunk.len());
+            for dossier in chunk {
+                let h = dossier.header();
+                deltas.add_change(&catalog.nodes_for(&h.agency, &h.procedure, &h.field)?, None, dossier);
+                bytes.push(encode(&DossierRecord::from(dossier))?);
+            }
+            Ok((bytes, deltas))
+        })? {
+            encoded.extend(bytes);
+            base.merge(deltas);
         }
-        let base_rows = if stored_actions.is_empty() { base.rows() } else { Default::default() };
+        let base_rows = if stored_actions.is_empty() { base.rows() } else { BTreeMap::default() };
         let result = (&inner.dossiers, &inner.counters).transaction(|(dossiers, counters)| {
             for (dossier, bytes) in fresh.iter().zip(&encoded) {
                 // The previous value doubles as the duplicate check: an abort undoes it.
@@ -435,7 +463,7 @@ impl<'a> Dossiers<'a> {
                         e.insert((before.clone(), before))
                     }
                 };
-                let event = store.event_for(&catalog, after, at, action).map_err(abort)?;
+                let event = store.event_for(catalog, after, at, action).map_err(abort)?;
                 after.apply(event).map_err(abort)?;
                 last = Some(code);
             }
@@ -456,6 +484,29 @@ impl<'a> Dossiers<'a> {
             None => touched,
         })
     }
+}
+
+/// Runs `f` over chunks of `items` on up to four threads when there are enough items to
+/// pay for them, and returns the chunks' results in order (so the first error in item
+/// order wins).
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Result<R> + Sync) -> Result<Vec<R>> {
+    const MIN_PER_THREAD: usize = 256;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(4)
+        .min(items.len() / MIN_PER_THREAD);
+    if threads <= 1 {
+        return Ok(vec![f(items)?]);
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let workers: Vec<_> = items.chunks(chunk).map(|c| scope.spawn(move || f(c))).collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(Error::invalid("import", "a worker thread panicked"))))
+            .collect()
+    })
 }
 
 fn decode_dossier(key: &[u8], bytes: &[u8]) -> Result<Dossier> {

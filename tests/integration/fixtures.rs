@@ -7,7 +7,6 @@ use time::OffsetDateTime;
 
 pub struct Fixture {
     pub store: Store,
-    pub province: AgencyCode,
     /// Every agency with its parent.
     pub parents: HashMap<AgencyCode, Option<AgencyCode>>,
     pub levels: HashMap<AgencyCode, Level>,
@@ -65,7 +64,7 @@ pub fn province() -> Fixture {
         store.procedures().insert(&proc).unwrap();
         procedures.push(proc.code().clone());
     }
-    Fixture { store, province: p, parents, levels, agencies, procedures, fields }
+    Fixture { store, parents, levels, agencies, procedures, fields }
 }
 
 impl Fixture {
@@ -91,7 +90,6 @@ impl Fixture {
             Scope::Level(l) => self.levels.get(&h.agency) == Some(l),
             Scope::Field(f) => &h.field == f,
             Scope::Procedure(p) => &h.procedure == p,
-            _ => unreachable!("unknown scope"),
         }
     }
 

@@ -1,4 +1,5 @@
 //! Integration tests: one binary, modules by concern.
+#![allow(clippy::many_single_char_names, clippy::similar_names)]
 
 mod fixtures;
 mod reports;
