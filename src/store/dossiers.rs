@@ -120,7 +120,7 @@ impl Store {
         }
         let limit = procedure.limit();
         let appointment =
-            self.inner.calendar.due_instant(new.received_at, limit, self.inner.counting)?;
+            self.calendar_for(&new.agency).due_instant(new.received_at, limit, self.inner.counting)?;
         let header = DossierHeader {
             code: new.code.clone(),
             procedure: new.procedure.clone(),
@@ -144,7 +144,7 @@ impl Store {
         at: OffsetDateTime,
         action: &Action,
     ) -> Result<LifecycleEvent> {
-        let calendar = &self.inner.calendar;
+        let calendar = self.calendar_for(&dossier.header().agency);
         let kind = match action {
             Action::Transfer { to } => {
                 if !catalog.agencies.contains_key(to) {

@@ -17,6 +17,7 @@ pub(crate) mod records;
 mod score_records;
 mod service_index;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -52,6 +53,8 @@ pub(crate) struct Inner {
     /// Serialises catalogue writes, which allocate surrogates.
     pub catalog_write: Mutex<()>,
     pub calendar: WorkCalendar,
+    /// Agencies with their own calendar (a one-stop shop open on Saturday mornings).
+    pub agency_calendars: HashMap<crate::id::AgencyCode, WorkCalendar>,
     pub counting: CountingMode,
 }
 
@@ -81,11 +84,23 @@ pub struct StoreBuilder {
     path: Option<PathBuf>,
     cache_capacity: u64,
     calendar: WorkCalendar,
+    agency_calendars: HashMap<crate::id::AgencyCode, WorkCalendar>,
     counting: CountingMode,
     flush_every_ms: Option<u64>,
 }
 
 impl StoreBuilder {
+    fn new(path: Option<PathBuf>) -> Self {
+        Self {
+            path,
+            cache_capacity: DEFAULT_CACHE_CAPACITY,
+            calendar: WorkCalendar::vietnam(),
+            agency_calendars: HashMap::new(),
+            counting: CountingMode::default(),
+            flush_every_ms: Some(500),
+        }
+    }
+
     /// Sets sled's page-cache size in bytes (default [`DEFAULT_CACHE_CAPACITY`]).
     pub fn cache_capacity(mut self, bytes: u64) -> Self {
         self.cache_capacity = bytes;
@@ -96,6 +111,15 @@ impl StoreBuilder {
     /// [`WorkCalendar::vietnam`]).
     pub fn calendar(mut self, calendar: WorkCalendar) -> Self {
         self.calendar = calendar;
+        self
+    }
+
+    /// Gives `agency` its own working calendar (for example a one-stop shop open on
+    /// Saturday mornings). Dossiers received by that agency are timed with it; the
+    /// instants it yields are recorded in their events, so a later change of calendar
+    /// never changes stored outcomes.
+    pub fn agency_calendar(mut self, agency: crate::id::AgencyCode, calendar: WorkCalendar) -> Self {
+        self.agency_calendars.insert(agency, calendar);
         self
     }
 
@@ -143,6 +167,7 @@ impl StoreBuilder {
             catalog: RwLock::new(Catalog::default()),
             catalog_write: Mutex::new(()),
             calendar: self.calendar,
+            agency_calendars: self.agency_calendars,
             counting: self.counting,
         };
         let catalog = Catalog::load(&inner)?;
@@ -170,30 +195,28 @@ impl Store {
     /// # Errors
     /// [`Error::Storage`] when sled cannot create the temporary files.
     pub fn temporary() -> Result<Self> {
-        StoreBuilder {
-            path: None,
-            cache_capacity: DEFAULT_CACHE_CAPACITY,
-            calendar: WorkCalendar::vietnam(),
-            counting: CountingMode::default(),
-            flush_every_ms: Some(500),
-        }
-        .open()
+        Self::temporary_builder().open()
     }
 
     /// Starts configuring a store at `path`.
     pub fn builder(path: impl AsRef<Path>) -> StoreBuilder {
-        StoreBuilder {
-            path: Some(path.as_ref().to_path_buf()),
-            cache_capacity: DEFAULT_CACHE_CAPACITY,
-            calendar: WorkCalendar::vietnam(),
-            counting: CountingMode::default(),
-            flush_every_ms: Some(500),
-        }
+        StoreBuilder::new(Some(path.as_ref().to_path_buf()))
     }
 
-    /// Returns the working calendar used for due instants.
+    /// Starts configuring a temporary store (see [`Store::temporary`]).
+    pub fn temporary_builder() -> StoreBuilder {
+        StoreBuilder::new(None)
+    }
+
+    /// Returns the store's default working calendar.
     pub fn calendar(&self) -> &WorkCalendar {
         &self.inner.calendar
+    }
+
+    /// Returns the calendar that times dossiers received by `agency`: its own if one
+    /// was configured, otherwise the default.
+    pub fn calendar_for(&self, agency: &crate::id::AgencyCode) -> &WorkCalendar {
+        self.inner.agency_calendars.get(agency).unwrap_or(&self.inner.calendar)
     }
 
     /// Returns the counting mode used for due instants.

@@ -172,3 +172,56 @@ fn a_failed_import_batch_writes_nothing_and_earlier_batches_stay() {
     assert!(f.store.dossiers().get(&mk(3).code).unwrap().is_none());
     assert!(f.store.verify().unwrap().is_clean());
 }
+
+#[test]
+fn an_agency_calendar_times_its_own_dossiers() {
+    use time::Weekday;
+    use time::macros::time;
+    // A commune one-stop shop open Saturday mornings 07:30–11:30.
+    let saturday_shop =
+        WorkCalendar::vietnam().with_weekend(&[Weekday::Sunday]).unwrap().with_hours_on(
+            Weekday::Saturday,
+            WorkingHours::new(vec![(time!(07:30), time!(11:30))]).unwrap(),
+        );
+    let shop = code("000.21.01.H49");
+    let store =
+        Store::temporary_builder().agency_calendar(shop.clone(), saturday_shop).open().unwrap();
+    let p = code("000.00.00.H49");
+    store.agencies().insert(&Agency::province(p.clone(), "UBND tỉnh Quảng Nam").unwrap()).unwrap();
+    store
+        .agencies()
+        .insert(&Agency::commune(shop.clone(), "UBND xã Duy Sơn", &p).unwrap())
+        .unwrap();
+    store
+        .procedures()
+        .insert(
+            &Procedure::builder(
+                ProcedureCode::new("2.000884").unwrap(),
+                "Chứng thực bản sao",
+                Field::new("Chứng thực").unwrap(),
+                TimeLimit::working_days(1),
+            )
+            .build()
+            .unwrap(),
+        )
+        .unwrap();
+    let receive = |agency: &AgencyCode, n| {
+        store
+            .dossiers()
+            .receive(&NewDossier {
+                code: DossierCode::compose(agency, time::macros::date!(2024 - 03 - 08), n).unwrap(),
+                procedure: ProcedureCode::new("2.000884").unwrap(),
+                agency: agency.clone(),
+                channel: Channel::Direct,
+                received_at: datetime!(2024-03-08 16:00 +07:00),
+                digitised: false,
+                reused_data: false,
+            })
+            .unwrap()
+    };
+    // Friday 16:00 + 8 working hours. The shop: Fri 16–17 (1 h), Sat 07:30–11:30 (4 h),
+    // Mon 07:30 + 3 h = 10:30. The province's default calendar: Fri 1 h, Mon 07:30–11:30
+    // (4 h) and 13:00 + 3 h = 16:00.
+    assert_eq!(receive(&shop, 1).appointment(), datetime!(2024-03-11 10:30 +07:00));
+    assert_eq!(receive(&p, 1).appointment(), datetime!(2024-03-11 16:00 +07:00));
+}
