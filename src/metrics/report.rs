@@ -76,8 +76,8 @@ impl fmt::Display for Ratio {
 /// `resolved_total = early + on_time + late`, `in_progress = not_yet_due + overdue`,
 /// and `received_total = resolved_total + in_progress + waiting + refused + withdrawn`.
 ///
-/// Reports add (`+`, [`Sum`](std::iter::Sum)): the report of two disjoint scopes over
-/// the same period is the sum of theirs. Adding reports of different periods or rules
+/// Reports add (`+`; `Option<OneStopReport>: Sum`): the report of two disjoint scopes
+/// over the same period is the sum of theirs. Adding reports of different periods or rules
 /// keeps the left-hand period and rule and is meaningless.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OneStopReport {
@@ -481,6 +481,14 @@ impl Add for OneStopReport {
     }
 }
 
+/// Sums reports: `None` for no reports, otherwise their sum (see [`OneStopReport`]'s
+/// note on periods).
+impl std::iter::Sum<OneStopReport> for Option<OneStopReport> {
+    fn sum<I: Iterator<Item = OneStopReport>>(iter: I) -> Self {
+        iter.reduce(|a, b| a + b)
+    }
+}
+
 /// The backlog at an instant: pending dossiers split by state. The store answers it
 /// at 00:00 (UTC+7) after a date, the end of that date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -527,27 +535,43 @@ impl Backlog {
         at: time::OffsetDateTime,
         rule: ClockRule,
     ) -> Self {
-        let at = at.to_offset(time::UtcOffset::UTC);
-        let mut b = Self { at, rule, pending: 0, not_yet_due: 0, overdue: 0, waiting: 0 };
+        let mut b = Self::empty(at, rule);
         for d in dossiers {
-            let s = d.state_at(at);
-            if !s.pending {
-                continue;
-            }
-            b.pending += 1;
-            let overdue = match rule {
-                ClockRule::Restart => s.overdue_restart,
-                ClockRule::Subtract => s.overdue_subtract,
-            };
-            if s.waiting {
-                b.waiting += 1;
-            } else if overdue {
-                b.overdue += 1;
-            } else {
-                b.not_yet_due += 1;
-            }
+            b.count(d);
         }
         b
+    }
+
+    /// An empty backlog at `at`.
+    pub fn empty(at: time::OffsetDateTime, rule: ClockRule) -> Self {
+        Self {
+            at: at.to_offset(time::UtcOffset::UTC),
+            rule,
+            pending: 0,
+            not_yet_due: 0,
+            overdue: 0,
+            waiting: 0,
+        }
+    }
+
+    /// Counts one dossier in the backlog, by its state at the backlog's instant.
+    pub fn count(&mut self, d: &Dossier) {
+        let s = d.state_at(self.at);
+        if !s.pending {
+            return;
+        }
+        self.pending += 1;
+        let overdue = match self.rule {
+            ClockRule::Restart => s.overdue_restart,
+            ClockRule::Subtract => s.overdue_subtract,
+        };
+        if s.waiting {
+            self.waiting += 1;
+        } else if overdue {
+            self.overdue += 1;
+        } else {
+            self.not_yet_due += 1;
+        }
     }
 
     /// Returns a value that displays the backlog in `lang`.

@@ -1,10 +1,14 @@
 //! What a report covers: a scope (which dossiers) and a period (which days).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime};
 
 use crate::id::{AgencyCode, Field, ProcedureCode};
-use crate::model::agency::Level;
+use crate::model::agency::{Agency, Level};
+use crate::model::dossier::DossierHeader;
+use crate::model::procedure::Procedure;
 use crate::model::time_limit::start_of_day;
 use crate::{Error, Result};
 
@@ -141,5 +145,155 @@ impl Period {
 impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} – {}", self.from, self.to)
+    }
+}
+
+/// Which dossiers and procedures a [`Scope`] covers, decided without a store:
+/// built from the scope and the agency list, then tested per dossier header or
+/// procedure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeTest {
+    scope: Scope,
+    /// For agency scopes: the agencies covered.
+    agencies: Option<BTreeSet<AgencyCode>>,
+    /// The levels of the agencies covered (every level for a non-agency scope).
+    levels: BTreeSet<Level>,
+}
+
+impl ScopeTest {
+    /// Builds the test of `scope` over `agencies` (every agency of the store).
+    /// A subtree is the agency and every agency whose parent chain reaches it;
+    /// an agency missing from the list covers nothing.
+    pub fn new(scope: &Scope, agencies: &[Agency]) -> Self {
+        let by_code: BTreeMap<&AgencyCode, &Agency> =
+            agencies.iter().map(|a| (a.code(), a)).collect();
+        let covered: Option<BTreeSet<AgencyCode>> = match scope {
+            Scope::Agency(code) => {
+                Some(by_code.get(code).map(|a| a.code().clone()).into_iter().collect())
+            }
+            Scope::Subtree(root) => Some(
+                agencies
+                    .iter()
+                    .filter(|a| {
+                        let mut current = Some(a.code());
+                        // The parent chain is bounded by the number of agencies,
+                        // so a damaged (cyclic) list cannot loop.
+                        for _ in 0..=agencies.len() {
+                            match current {
+                                Some(code) if code == root => return true,
+                                Some(code) => {
+                                    current = by_code.get(code).and_then(|x| x.parent());
+                                }
+                                None => return false,
+                            }
+                        }
+                        false
+                    })
+                    .map(|a| a.code().clone())
+                    .collect(),
+            ),
+            Scope::Level(level) => Some(
+                agencies.iter().filter(|a| a.level() == *level).map(|a| a.code().clone()).collect(),
+            ),
+            Scope::All | Scope::Field(_) | Scope::Procedure(_) => None,
+        };
+        let levels = match &covered {
+            Some(set) => set.iter().filter_map(|c| by_code.get(c)).map(|a| a.level()).collect(),
+            None => Level::ALL.into_iter().collect(),
+        };
+        Self { scope: scope.clone(), agencies: covered, levels }
+    }
+
+    /// Returns whether the scope covers a dossier with `header` (by the agency
+    /// responsible at receipt, its field, its procedure).
+    pub fn contains(&self, header: &DossierHeader) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Field(field) => &header.field == field,
+            Scope::Procedure(code) => &header.procedure == code,
+            Scope::Agency(_) | Scope::Subtree(_) | Scope::Level(_) => {
+                self.agencies.as_ref().is_some_and(|set| set.contains(&header.agency))
+            }
+        }
+    }
+
+    /// Returns whether the scope covers `procedure` for the catalogue indicators
+    /// (1.1, 3.1, 3.2, 3.5): an agency scope covers the procedures competent at a
+    /// level of one of its agencies (a procedure without levels counts at every
+    /// level); a field or procedure scope covers its own.
+    pub fn covers_procedure(&self, procedure: &Procedure) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Field(field) => procedure.field() == field,
+            Scope::Procedure(code) => procedure.code() == code,
+            Scope::Agency(_) | Scope::Subtree(_) | Scope::Level(_) => {
+                procedure.levels().is_empty()
+                    || procedure.levels().iter().any(|l| self.levels.contains(l))
+            }
+        }
+    }
+
+    /// Returns the levels of the agencies covered.
+    pub fn levels(&self) -> &BTreeSet<Level> {
+        &self.levels
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_test_follows_parents_and_levels() {
+        let code = |s: &str| AgencyCode::new(s).unwrap();
+        let p = Agency::province(code("000.00.00.H49"), "Tỉnh").unwrap();
+        let d = Agency::district(code("000.00.21.H49"), "Huyện", p.code()).unwrap();
+        let c = Agency::commune(code("000.21.01.H49"), "Xã", d.code()).unwrap();
+        let other = Agency::province(code("000.00.00.H48"), "Tỉnh khác").unwrap();
+        let all = [p.clone(), d.clone(), c.clone(), other.clone()];
+        let test = ScopeTest::new(&Scope::subtree(d.code()), &all);
+        assert_eq!(test.levels(), &BTreeSet::from([Level::District, Level::Commune]));
+        let procedure = |levels: &[Level]| {
+            Procedure::builder(
+                crate::ProcedureCode::new("1.000001").unwrap(),
+                "Thủ tục",
+                crate::Field::new("Hộ tịch").unwrap(),
+                crate::TimeLimit::working_days(1),
+            )
+            .levels(levels)
+            .build()
+            .unwrap()
+        };
+        assert!(test.covers_procedure(&procedure(&[Level::Commune])));
+        assert!(!test.covers_procedure(&procedure(&[Level::Province])));
+        assert!(test.covers_procedure(&procedure(&[])));
+        let whole = ScopeTest::new(&Scope::subtree(p.code()), &all);
+        let level = ScopeTest::new(&Scope::Level(Level::Province), &all);
+        let unknown = ScopeTest::new(&Scope::subtree(&code("000.00.00.H01")), &all);
+        let header = |agency: &Agency| DossierHeader {
+            code: crate::DossierCode::new("000.00.00.H49-240301-0001").unwrap(),
+            procedure: crate::ProcedureCode::new("1.000001").unwrap(),
+            field: crate::Field::new("Hộ tịch").unwrap(),
+            agency: agency.code().clone(),
+            channel: crate::Channel::Direct,
+            limit: crate::TimeLimit::working_days(1),
+            fee_bearing: false,
+            paper_result: false,
+            digitised: false,
+            reused_data: false,
+        };
+        assert_eq!(
+            all.iter().map(|a| test.contains(&header(a))).collect::<Vec<_>>(),
+            [false, true, true, false]
+        );
+        assert_eq!(
+            all.iter().map(|a| whole.contains(&header(a))).collect::<Vec<_>>(),
+            [true, true, true, false]
+        );
+        assert_eq!(
+            all.iter().map(|a| level.contains(&header(a))).collect::<Vec<_>>(),
+            [true, false, false, true]
+        );
+        assert!(all.iter().all(|a| !unknown.contains(&header(a))));
     }
 }

@@ -64,17 +64,26 @@ pub(crate) type RowDeltas = BTreeMap<[u8; COUNTER_KEY_LEN], Row>;
 
 impl Deltas {
     /// Adds the change from `before` (absent for a new dossier) to `after`.
-    pub(crate) fn add_change(&mut self, nodes: &[(Group, Node)], before: Option<&Dossier>, after: &Dossier) {
+    pub(crate) fn add_change(
+        &mut self,
+        nodes: &[(Group, Node)],
+        before: Option<&Dossier>,
+        after: &Dossier,
+    ) {
         let mut net: Vec<Contribution> = contributions(after);
         if let Some(before) = before {
-            net.extend(contributions(before).into_iter().map(|c| Contribution { delta: -c.delta, ..c }));
+            net.extend(
+                contributions(before).into_iter().map(|c| Contribution { delta: -c.delta, ..c }),
+            );
             net.sort_unstable_by_key(|c| (c.day, c.measure));
         }
         let mut i = 0;
         while let Some(first) = net.get(i) {
             let mut delta = 0;
             let mut j = i;
-            while let Some(c) = net.get(j).filter(|c| c.day == first.day && c.measure == first.measure) {
+            while let Some(c) =
+                net.get(j).filter(|c| c.day == first.day && c.measure == first.measure)
+            {
                 delta += c.delta;
                 j += 1;
             }
@@ -169,9 +178,16 @@ fn sum_range(
 /// Adds Σ deltas of `nodes` (all in `group`) for the days before `day` — their state at
 /// 00:00 of `day` — to `total`. Reads at most the years before, the months of `day`'s
 /// year before its month, and the days of its month before it: three range scans.
-fn prefix(counters: &sled::Tree, group: Group, nodes: &[[u8; 5]], day: Date, total: &mut Counts) -> Result<()> {
+fn prefix(
+    counters: &sled::Tree,
+    group: Group,
+    nodes: &[[u8; 5]],
+    day: Date,
+    total: &mut Counts,
+) -> Result<()> {
     let first_of_month = day.replace_day(1).unwrap_or(day);
-    let first_of_year = first_of_month.replace_month(time::Month::January).unwrap_or(first_of_month);
+    let first_of_year =
+        first_of_month.replace_month(time::Month::January).unwrap_or(first_of_month);
     let key = |grain, d| counter_key(group, grain, bucket(grain, d));
     sum_range(counters, counter_key(group, Grain::Year, 0), key(Grain::Year, day), nodes, total)?;
     sum_range(counters, key(Grain::Month, first_of_year), key(Grain::Month, day), nodes, total)?;
@@ -216,29 +232,50 @@ impl Store {
     fn nodes_for_scope(&self, scope: &Scope) -> Result<(Group, Vec<[u8; 5]>)> {
         let catalog = self.inner.catalog.read().map_err(|_| poisoned())?;
         let agency = |code| {
-            catalog.agencies.get(code).map(|e| e.key).ok_or_else(|| not_found(RecordKind::Agency, code))
+            catalog
+                .agencies
+                .get(code)
+                .map(|e| e.key)
+                .ok_or_else(|| not_found(RecordKind::Agency, code))
         };
         Ok(match scope {
             Scope::All => (Group::Global, vec![Node::All.bytes()]),
-            Scope::Agency(code) => (Group::Tree(catalog.root_of(code)?), vec![Node::Own(agency(code)?).bytes()]),
+            Scope::Agency(code) => {
+                (Group::Tree(catalog.root_of(code)?), vec![Node::Own(agency(code)?).bytes()])
+            }
             Scope::Subtree(code) => {
                 let key = agency(code)?;
-                (Group::Tree(catalog.root_of(code)?), vec![Node::Own(key).bytes(), Node::Below(key).bytes()])
+                (
+                    Group::Tree(catalog.root_of(code)?),
+                    vec![Node::Own(key).bytes(), Node::Below(key).bytes()],
+                )
             }
             Scope::Level(level) => {
-                let index = crate::model::agency::Level::ALL.iter().position(|l| l == level).unwrap_or(0);
+                let index =
+                    crate::model::agency::Level::ALL.iter().position(|l| l == level).unwrap_or(0);
                 (Group::Global, vec![Node::Level(index as u8).bytes()])
             }
             // A field nobody has used has no counters: an empty report.
-            Scope::Field(field) => {
-                (Group::Global, catalog.fields.get(field).map(|&f| vec![Node::Field(f).bytes()]).unwrap_or_default())
-            }
+            Scope::Field(field) => (
+                Group::Global,
+                catalog
+                    .fields
+                    .get(field)
+                    .map(|&f| vec![Node::Field(f).bytes()])
+                    .unwrap_or_default(),
+            ),
             Scope::Procedure(code) => (
                 Group::Global,
-                vec![Node::Procedure(
-                    catalog.procedures.get(code).map(|e| e.key).ok_or_else(|| not_found(RecordKind::Procedure, code))?,
-                )
-                .bytes()],
+                vec![
+                    Node::Procedure(
+                        catalog
+                            .procedures
+                            .get(code)
+                            .map(|e| e.key)
+                            .ok_or_else(|| not_found(RecordKind::Procedure, code))?,
+                    )
+                    .bytes(),
+                ],
             ),
         })
     }
@@ -318,6 +355,31 @@ impl Store {
         ))
     }
 
+    /// Returns the backlog of `scope` at any instant. At 00:00 (UTC+7) it is
+    /// [`Store::backlog`] of the day before, read from counters; at any other instant
+    /// it folds the scope's dossiers (O(n), or O(the agency's dossiers) for one agency).
+    ///
+    /// # Errors
+    /// As [`Store::report`], plus [`Error::Corrupt`] for a dossier that does not decode.
+    pub fn backlog_at(
+        &self,
+        scope: &Scope,
+        at: time::OffsetDateTime,
+        rule: ClockRule,
+    ) -> Result<Backlog> {
+        let day = crate::model::time_limit::vietnam_date(at);
+        if crate::model::time_limit::start_of_day(day) == at
+            && let Some(before) = day.previous_day()
+        {
+            return self.backlog(scope, before, rule);
+        }
+        let mut backlog = Backlog::empty(at, rule);
+        for dossier in self.dossiers().in_scope(scope)? {
+            backlog.count(&dossier?);
+        }
+        Ok(backlog)
+    }
+
     /// Recomputes every counter from the dossiers' event histories, checks that each
     /// dossier is stored under its code, and returns the differences (empty when healthy). O(dossiers).
     ///
@@ -328,7 +390,8 @@ impl Store {
         let expected = expected.rows();
         let empty = Row::new();
         let differ = |key: &[u8], stored: &Row, want: &Row, report: &mut VerifyReport| {
-            let nodes: std::collections::BTreeSet<&[u8; 5]> = stored.keys().chain(want.keys()).collect();
+            let nodes: std::collections::BTreeSet<&[u8; 5]> =
+                stored.keys().chain(want.keys()).collect();
             for node in nodes {
                 let (s, w) = (stored.get(node), want.get(node));
                 if s != w {
@@ -346,7 +409,8 @@ impl Store {
             let (key, value) = item?;
             seen += 1;
             let stored = decode_row(&value, &key)?;
-            let want = <[u8; COUNTER_KEY_LEN]>::try_from(key.as_ref()).ok().and_then(|k| expected.get(&k));
+            let want =
+                <[u8; COUNTER_KEY_LEN]>::try_from(key.as_ref()).ok().and_then(|k| expected.get(&k));
             differ(&key, &stored, want.unwrap_or(&empty), &mut report);
         }
         for (key, want) in &expected {
@@ -391,7 +455,9 @@ impl Store {
             deltas.add_change(&nodes, None, &dossier);
             report.dossiers += 1;
             if dossier.code().as_str().as_bytes() != key.as_ref() {
-                report.index_differences.push(format!("dossier {} is stored under another key", dossier.code()));
+                report
+                    .index_differences
+                    .push(format!("dossier {} is stored under another key", dossier.code()));
             }
         }
         Ok((deltas, report))

@@ -12,6 +12,7 @@ use crate::model::dossier::{
     Channel, ClockRule, Dossier, DossierHeader, EventKind, LifecycleEvent,
 };
 use crate::model::procedure::ProcedureStatus;
+use crate::model::scope::{Scope, ScopeTest};
 use crate::model::time_limit::vietnam_date;
 use crate::store::catalog::{Catalog, abort, not_found, tx_error};
 use crate::store::codec::{corrupt, decode, encode};
@@ -119,8 +120,11 @@ impl Store {
             ));
         }
         let limit = procedure.limit();
-        let appointment =
-            self.calendar_for(&new.agency).due_instant(new.received_at, limit, self.inner.counting)?;
+        let appointment = self.calendar_for(&new.agency).due_instant(
+            new.received_at,
+            limit,
+            self.inner.counting,
+        )?;
         let header = DossierHeader {
             code: new.code.clone(),
             procedure: new.procedure.clone(),
@@ -336,7 +340,24 @@ impl<'a> Dossiers<'a> {
     /// Iterates over every dossier in code order (agency, receipt date, sequence).
     /// O(n): it reads the whole tree.
     pub fn iter(&self) -> DossierIter {
-        DossierIter { inner: self.store.inner.dossiers.iter() }
+        DossierIter { inner: self.store.inner.dossiers.iter(), scope: None }
+    }
+
+    /// Iterates over the dossiers `scope` covers, in code order. One agency's dossiers
+    /// are a prefix scan of their codes; other scopes read every dossier and filter: O(n).
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when the agency list cannot be read.
+    pub fn in_scope(&self, scope: &Scope) -> Result<DossierIter> {
+        let inner = &self.store.inner;
+        let iter = match scope {
+            Scope::Agency(code) => inner.dossiers.scan_prefix(format!("{code}-")),
+            _ => inner.dossiers.iter(),
+        };
+        Ok(DossierIter {
+            inner: iter,
+            scope: Some(ScopeTest::new(scope, &self.store.agencies().list()?)),
+        })
     }
 
     /// Returns how many dossiers there are. O(n): sled counts by scanning.
@@ -374,7 +395,8 @@ impl<'a> Dossiers<'a> {
         let catalog: &Catalog = &guard;
         // Receipts with their embedded histories fold independently: in parallel for
         // large batches.
-        let receipts: Vec<&Item> = items.iter().filter(|i| matches!(i, Item::Receive(..))).collect();
+        let receipts: Vec<&Item> =
+            items.iter().filter(|i| matches!(i, Item::Receive(..))).collect();
         let mut opened = in_parallel(&receipts, |chunk| {
             chunk
                 .iter()
@@ -403,24 +425,30 @@ impl<'a> Dossiers<'a> {
             match item {
                 Item::Receive(new, _) => {
                     if fresh_index.contains_key(&new.code) {
-                        return Err(Error::Duplicate { kind: RecordKind::Dossier, id: new.code.to_string() });
+                        return Err(Error::Duplicate {
+                            kind: RecordKind::Dossier,
+                            id: new.code.to_string(),
+                        });
                     }
-                    let dossier = opened.next().ok_or_else(|| Error::invalid("dossier", "lost a receipt"))?;
+                    let dossier =
+                        opened.next().ok_or_else(|| Error::invalid("dossier", "lost a receipt"))?;
                     last_is_fresh = Some(fresh.len());
                     fresh_index.insert(&new.code, fresh.len());
                     fresh.push(dossier);
                 }
-                Item::Act(code, at, action) => match fresh_index.get(code).and_then(|&i| fresh.get_mut(i).map(|d| (i, d))) {
-                    Some((i, dossier)) => {
-                        let event = store.event_for(catalog, dossier, *at, action)?;
-                        dossier.apply(event)?;
-                        last_is_fresh = Some(i);
+                Item::Act(code, at, action) => {
+                    match fresh_index.get(code).and_then(|&i| fresh.get_mut(i).map(|d| (i, d))) {
+                        Some((i, dossier)) => {
+                            let event = store.event_for(catalog, dossier, *at, action)?;
+                            dossier.apply(event)?;
+                            last_is_fresh = Some(i);
+                        }
+                        None => {
+                            stored_actions.push((code, *at, action));
+                            last_is_fresh = None;
+                        }
                     }
-                    None => {
-                        stored_actions.push((code, *at, action));
-                        last_is_fresh = None;
-                    }
-                },
+                }
             }
         }
         let mut base = Deltas::default();
@@ -430,7 +458,11 @@ impl<'a> Dossiers<'a> {
             let mut bytes = Vec::with_capacity(chunk.len());
             for dossier in chunk {
                 let h = dossier.header();
-                deltas.add_change(&catalog.nodes_for(&h.agency, &h.procedure, &h.field)?, None, dossier);
+                deltas.add_change(
+                    &catalog.nodes_for(&h.agency, &h.procedure, &h.field)?,
+                    None,
+                    dossier,
+                );
                 bytes.push(encode(&DossierRecord::from(dossier))?);
             }
             Ok((bytes, deltas))
@@ -442,8 +474,13 @@ impl<'a> Dossiers<'a> {
         let result = (&inner.dossiers, &inner.counters).transaction(|(dossiers, counters)| {
             for (dossier, bytes) in fresh.iter().zip(&encoded) {
                 // The previous value doubles as the duplicate check: an abort undoes it.
-                if storage(dossiers.insert(dossier_key(dossier.code()), bytes.as_slice()))?.is_some() {
-                    return Err(abort(Error::Duplicate { kind: RecordKind::Dossier, id: dossier.code().to_string() }));
+                if storage(dossiers.insert(dossier_key(dossier.code()), bytes.as_slice()))?
+                    .is_some()
+                {
+                    return Err(abort(Error::Duplicate {
+                        kind: RecordKind::Dossier,
+                        id: dossier.code().to_string(),
+                    }));
                 }
             }
             if stored_actions.is_empty() {
@@ -489,7 +526,10 @@ impl<'a> Dossiers<'a> {
 /// Runs `f` over chunks of `items` on up to four threads when there are enough items to
 /// pay for them, and returns the chunks' results in order (so the first error in item
 /// order wins).
-fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Result<R> + Sync) -> Result<Vec<R>> {
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&[T]) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
     const MIN_PER_THREAD: usize = 256;
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -504,7 +544,10 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Result<R> + Sy
         let workers: Vec<_> = items.chunks(chunk).map(|c| scope.spawn(move || f(c))).collect();
         workers
             .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(Error::invalid("import", "a worker thread panicked"))))
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(Error::invalid("import", "a worker thread panicked")))
+            })
             .collect()
     })
 }
@@ -514,9 +557,19 @@ fn decode_dossier(key: &[u8], bytes: &[u8]) -> Result<Dossier> {
     Dossier::try_from(record).map_err(|e| corrupt(tree::DOSSIERS, key, e.to_string()))
 }
 
-/// An iterator over the dossiers of a store, yielding `Result<Dossier>`.
+/// An iterator over the dossiers of a store (or of a scope), yielding `Result<Dossier>`.
 pub struct DossierIter {
     inner: sled::Iter,
+    scope: Option<ScopeTest>,
+}
+
+impl DossierIter {
+    fn keep(&self, item: &Result<Dossier>) -> bool {
+        match (item, &self.scope) {
+            (Ok(d), Some(test)) => test.contains(d.header()),
+            _ => true,
+        }
+    }
 }
 
 impl std::fmt::Debug for DossierIter {
@@ -528,15 +581,27 @@ impl std::fmt::Debug for DossierIter {
 impl Iterator for DossierIter {
     type Item = Result<Dossier>;
     fn next(&mut self) -> Option<Self::Item> {
-        let item = self.inner.next()?;
-        Some(item.map_err(Error::from).and_then(|(key, value)| decode_dossier(&key, &value)))
+        loop {
+            let item = self.inner.next()?;
+            let item =
+                item.map_err(Error::from).and_then(|(key, value)| decode_dossier(&key, &value));
+            if self.keep(&item) {
+                return Some(item);
+            }
+        }
     }
 }
 
 impl DoubleEndedIterator for DossierIter {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let item = self.inner.next_back()?;
-        Some(item.map_err(Error::from).and_then(|(key, value)| decode_dossier(&key, &value)))
+        loop {
+            let item = self.inner.next_back()?;
+            let item =
+                item.map_err(Error::from).and_then(|(key, value)| decode_dossier(&key, &value));
+            if self.keep(&item) {
+                return Some(item);
+            }
+        }
     }
 }
 

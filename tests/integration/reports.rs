@@ -132,6 +132,15 @@ fn check_against_reference(f: &Fixture, dossiers: &[Dossier], queries: &[(usize,
             Backlog::from_dossiers(in_scope.iter().copied(), start_of_day(period.end_day()), rule);
         assert_eq!(backlog, slow_backlog, "backlog {scope:?} at {as_of}");
         assert_eq!(backlog.pending, fast.in_progress_total() + fast.waiting_supplement);
+        // Between midnights the store folds the scope's dossiers.
+        let instant = at(from + len, 13 * 60 + 7);
+        assert_eq!(
+            f.store.backlog_at(scope, instant, rule).unwrap(),
+            Backlog::from_dossiers(in_scope.iter().copied(), instant, rule)
+        );
+        let scanned: Vec<Dossier> =
+            f.store.dossiers().in_scope(scope).unwrap().map(Result::unwrap).collect();
+        assert_eq!(scanned.iter().collect::<Vec<_>>(), in_scope);
     }
 }
 
