@@ -1,0 +1,917 @@
+//! Rows shared by the CSV and JSON Lines readers: field access with precise
+//! errors, conversion to and from domain values, and the importers.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
+
+use super::{FileReport, RecordType};
+use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
+use crate::model::agency::{Agency, AgencyKind, Level};
+use crate::model::dossier::{Channel, Dossier, DossierHeader, EventKind, LifecycleEvent};
+use crate::model::procedure::{
+    Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
+};
+use crate::model::time_limit::{TimeLimit, TimeUnit};
+use crate::store::{Action, NewDossier, Store};
+use crate::{Error, RecordKind, Result};
+
+/// Rows of dossiers and events written per transaction unless told otherwise.
+pub const DEFAULT_BATCH: usize = 1_000;
+
+pub(crate) const AGENCY_FIELDS: &[&str] =
+    &["code", "name", "kind", "level", "parent", "unit", "valid_from", "valid_to"];
+pub(crate) const PROCEDURE_FIELDS: &[&str] = &[
+    "code",
+    "name",
+    "field",
+    "levels",
+    "handling_agency",
+    "limit",
+    "limit_unit",
+    "reduced_limit",
+    "online",
+    "full_online_eligible",
+    "national_portal",
+    "fee_bearing",
+    "online_payment",
+    "paper_result",
+    "status",
+    "effective_from",
+    "announcement_number",
+    "announcement_signed",
+    "announcement_effective",
+    "announcement_kind",
+    "announcements",
+];
+pub(crate) const DOSSIER_FIELDS: &[&str] = &[
+    "code",
+    "procedure",
+    "agency",
+    "channel",
+    "received_at",
+    "digitised",
+    "reused_data",
+    "events",
+];
+pub(crate) const EVENT_FIELDS: &[&str] =
+    &["dossier", "at", "action", "to", "reason", "new_appointment", "e_result", "online"];
+const NESTED_EVENT_FIELDS: &[&str] =
+    &["at", "action", "to", "reason", "new_appointment", "e_result", "online"];
+const ANNOUNCEMENT_FIELDS: &[&str] = &["number", "signed", "effective", "kind"];
+
+/// One row of a file: named text values, plus nested JSON arrays.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub file: Arc<str>,
+    pub line: u64,
+    /// Prepended to field names in errors (`events[2].`).
+    pub prefix: String,
+    pub values: HashMap<String, String>,
+    pub nested: HashMap<String, Vec<Value>>,
+}
+
+impl Row {
+    /// Builds a row from a JSON object.
+    pub fn from_json(
+        file: Arc<str>,
+        line: u64,
+        prefix: String,
+        object: Map<String, Value>,
+    ) -> Result<Self> {
+        let mut row = Row { file, line, prefix, values: HashMap::new(), nested: HashMap::new() };
+        for (key, value) in object {
+            match value {
+                Value::Null => {}
+                Value::String(s) => {
+                    row.values.insert(key, s);
+                }
+                Value::Bool(b) => {
+                    row.values.insert(key, b.to_string());
+                }
+                Value::Number(n) => {
+                    row.values.insert(key, n.to_string());
+                }
+                Value::Array(items) if items.iter().all(Value::is_string) => {
+                    let joined: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                    row.values.insert(key.clone(), joined.join(";"));
+                    row.nested.insert(key, items);
+                }
+                Value::Array(items) => {
+                    row.nested.insert(key, items);
+                }
+                Value::Object(_) => return Err(row.error(&key, "must not be an object")),
+            }
+        }
+        Ok(row)
+    }
+
+    pub fn error(&self, field: &str, reason: impl Into<String>) -> Error {
+        Error::Import {
+            file: self.file.to_string(),
+            line: self.line,
+            field: format!("{}{field}", self.prefix),
+            reason: reason.into(),
+        }
+    }
+
+    /// Rejects fields the record type does not have (a misspelt column is an error,
+    /// not silently ignored).
+    pub fn check_known(&self, known: &[&str]) -> Result<()> {
+        let mut names: Vec<&String> = self.values.keys().chain(self.nested.keys()).collect();
+        names.sort();
+        match names.into_iter().find(|k| !known.contains(&k.as_str())) {
+            Some(unknown) => Err(self.error(unknown, "is not a field of this record type")),
+            None => Ok(()),
+        }
+    }
+
+    /// The trimmed value, `None` when absent or empty.
+    pub fn opt(&self, field: &str) -> Option<&str> {
+        self.values.get(field).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+
+    pub fn req(&self, field: &str) -> Result<&str> {
+        self.opt(field).ok_or_else(|| self.error(field, "is required"))
+    }
+
+    fn map<T>(&self, field: &str, f: impl FnOnce(&str) -> Result<T>) -> Result<T> {
+        let text = self.req(field)?;
+        f(text).map_err(|e| self.error(field, e.to_string()))
+    }
+
+    fn opt_map<T>(&self, field: &str, f: impl FnOnce(&str) -> Result<T>) -> Result<Option<T>> {
+        match self.opt(field) {
+            Some(text) => f(text).map(Some).map_err(|e| self.error(field, e.to_string())),
+            None => Ok(None),
+        }
+    }
+
+    fn choice<T: Copy>(&self, field: &str, choices: &[(&str, T)]) -> Result<Option<T>> {
+        let Some(text) = self.opt(field) else { return Ok(None) };
+        let lower = text.to_ascii_lowercase();
+        choices.iter().find(|(name, _)| *name == lower).map(|&(_, v)| Some(v)).ok_or_else(|| {
+            let names: Vec<&str> = choices.iter().map(|c| c.0).collect();
+            self.error(field, format!("{text:?} is not one of {}", names.join(", ")))
+        })
+    }
+
+    fn flag(&self, field: &str) -> Result<bool> {
+        match self.opt(field).map(str::to_lowercase).as_deref() {
+            None | Some("false" | "0" | "no" | "không") => Ok(false),
+            Some("true" | "1" | "yes" | "có") => Ok(true),
+            Some(other) => Err(self.error(field, format!("{other:?} is not true or false"))),
+        }
+    }
+
+    fn date(&self, field: &str) -> Result<Option<Date>> {
+        self.opt_map(field, |t| {
+            Date::parse(t, format_description!("[year]-[month]-[day]"))
+                .map_err(|e| Error::invalid("date", format!("{t:?} is not a YYYY-MM-DD date: {e}")))
+        })
+    }
+
+    fn instant(&self, field: &str) -> Result<OffsetDateTime> {
+        self.map(field, parse_instant)
+    }
+
+    fn amount(&self, field: &str) -> Result<Option<u32>> {
+        self.opt_map(field, |t| {
+            t.parse::<u32>()
+                .map_err(|_| Error::invalid("amount", format!("{t:?} is not a whole number")))
+        })
+    }
+
+    /// The nested objects of `field` (JSON only), as rows with the same line.
+    pub fn nested_rows(&self, field: &str) -> Result<Vec<Row>> {
+        let Some(items) = self.nested.get(field) else { return Ok(Vec::new()) };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let Value::Object(object) = item else {
+                return Err(self.error(&format!("{field}[{i}]"), "must be an object"));
+            };
+            out.push(Row::from_json(
+                self.file.clone(),
+                self.line,
+                format!("{}{field}[{i}].", self.prefix),
+                object.clone(),
+            )?);
+        }
+        Ok(out)
+    }
+}
+
+fn parse_instant(t: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(t, &Rfc3339).map_err(|e| {
+        Error::invalid("instant", format!("{t:?} is not an RFC 3339 instant with offset: {e}"))
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Names
+
+const KINDS: &[(&str, AgencyKind)] = &[
+    ("ministry", AgencyKind::Ministry),
+    ("province", AgencyKind::Province),
+    ("department", AgencyKind::Department),
+    ("district", AgencyKind::District),
+    ("commune", AgencyKind::Commune),
+    ("one_stop_centre", AgencyKind::OneStopCentre),
+];
+const LEVELS: &[(&str, Level)] = &[
+    ("central", Level::Central),
+    ("province", Level::Province),
+    ("district", Level::District),
+    ("commune", Level::Commune),
+];
+const UNITS: &[(&str, TimeUnit)] = &[
+    ("working_days", TimeUnit::WorkingDays),
+    ("working_hours", TimeUnit::WorkingHours),
+    ("calendar_days", TimeUnit::CalendarDays),
+    ("months", TimeUnit::Months),
+];
+const ONLINE: &[(&str, OnlineLevel)] =
+    &[("none", OnlineLevel::None), ("partial", OnlineLevel::Partial), ("full", OnlineLevel::Full)];
+const STATUSES: &[(&str, ProcedureStatus)] =
+    &[("in_force", ProcedureStatus::InForce), ("abolished", ProcedureStatus::Abolished)];
+const ANNOUNCEMENT_KINDS: &[(&str, AnnouncementKind)] = &[
+    ("new", AnnouncementKind::New),
+    ("amended", AnnouncementKind::Amended),
+    ("replaced", AnnouncementKind::Replaced),
+    ("abolished", AnnouncementKind::Abolished),
+];
+const CHANNELS: &[(&str, Channel)] =
+    &[("direct", Channel::Direct), ("online", Channel::Online), ("postal", Channel::Postal)];
+
+fn name_of<T: PartialEq + Copy>(choices: &[(&'static str, T)], value: T) -> &'static str {
+    choices.iter().find(|c| c.1 == value).map_or("", |c| c.0)
+}
+
+// ---------------------------------------------------------------------------
+// Rows to domain values
+
+fn agency_code(row: &Row, field: &str) -> Result<AgencyCode> {
+    row.map(field, AgencyCode::new)
+}
+
+pub(crate) fn agency(row: &Row) -> Result<Agency> {
+    row.check_known(AGENCY_FIELDS)?;
+    let code = agency_code(row, "code")?;
+    let name = row.req("name")?;
+    let kind = row.choice("kind", KINDS)?.ok_or_else(|| row.error("kind", "is required"))?;
+    let default_level = match kind {
+        AgencyKind::Ministry => Some(Level::Central),
+        AgencyKind::Province | AgencyKind::Department => Some(Level::Province),
+        AgencyKind::District => Some(Level::District),
+        AgencyKind::Commune => Some(Level::Commune),
+        AgencyKind::OneStopCentre => None,
+    };
+    let level = row
+        .choice("level", LEVELS)?
+        .or(default_level)
+        .ok_or_else(|| row.error("level", "is required for a one-stop centre"))?;
+    let parent = match row.opt("parent") {
+        Some(_) => Some(agency_code(row, "parent")?),
+        None => None,
+    };
+    let mut agency = Agency::new(code, name, kind, level, parent.as_ref())
+        .map_err(|e| row.error(field_of(&e, "name"), e.to_string()))?;
+    if let Some(unit) = row.opt_map("unit", AdminUnitCode::new)? {
+        agency = agency.with_unit(unit);
+    }
+    let (from, to) = (row.date("valid_from")?, row.date("valid_to")?);
+    if from.is_some() || to.is_some() {
+        agency =
+            agency.with_validity(from, to).map_err(|e| row.error("valid_to", e.to_string()))?;
+    }
+    Ok(agency)
+}
+
+/// The row field an `InvalidInput` error of a constructor is about.
+fn field_of<'a>(e: &Error, default: &'a str) -> &'a str {
+    match e {
+        Error::InvalidInput { field, .. } => match *field {
+            "agency.parent" => "parent",
+            "agency.valid_to" => "valid_to",
+            "procedure.reduced_limit" => "reduced_limit",
+            "procedure.online_payment" => "online_payment",
+            "procedure.handling_agency" => "handling_agency",
+            "procedure.field" => "field",
+            "announcement.effective" => "announcement_effective",
+            "announcement.number" => "announcement_number",
+            _ => default,
+        },
+        _ => default,
+    }
+}
+
+fn announcement(row: &Row, prefix: &str) -> Result<Option<Announcement>> {
+    let f = |name: &str| format!("{prefix}{name}");
+    let Some(number) = row.opt(&f("number")) else {
+        for other in ["signed", "effective", "kind"] {
+            if row.opt(&f(other)).is_some() {
+                return Err(
+                    row.error(&f("number"), "is required with the other announcement fields")
+                );
+            }
+        }
+        return Ok(None);
+    };
+    let signed = row.date(&f("signed"))?.ok_or_else(|| row.error(&f("signed"), "is required"))?;
+    let effective = row.date(&f("effective"))?.unwrap_or(signed);
+    let kind = row.choice(&f("kind"), ANNOUNCEMENT_KINDS)?.unwrap_or(AnnouncementKind::New);
+    Ok(Some(Announcement { number: number.to_owned(), signed, effective, kind }))
+}
+
+pub(crate) fn procedure(row: &Row) -> Result<Procedure> {
+    row.check_known(PROCEDURE_FIELDS)?;
+    let code = row.map("code", ProcedureCode::new)?;
+    let name = row.req("name")?;
+    let field = row.map("field", Field::new)?;
+    let amount = row.amount("limit")?.ok_or_else(|| row.error("limit", "is required"))?;
+    let unit = row.choice("limit_unit", UNITS)?.unwrap_or(TimeUnit::WorkingDays);
+    let mut levels = Vec::new();
+    if let Some(text) = row.opt("levels") {
+        for part in text.split([';', '|']).map(str::trim).filter(|p| !p.is_empty()) {
+            let level = LEVELS
+                .iter()
+                .find(|(n, _)| *n == part.to_ascii_lowercase())
+                .map(|&(_, l)| l)
+                .ok_or_else(|| {
+                    row.error(
+                        "levels",
+                        format!("{part:?} is not central, province, district or commune"),
+                    )
+                })?;
+            levels.push(level);
+        }
+    }
+    let mut b = Procedure::builder(code, name, field, TimeLimit { amount, unit })
+        .levels(&levels)
+        .online(row.choice("online", ONLINE)?.unwrap_or(OnlineLevel::None))
+        .full_online_eligible(row.flag("full_online_eligible")?)
+        .national_portal(row.flag("national_portal")?)
+        .fee(row.flag("fee_bearing")?, row.flag("online_payment")?)
+        .paper_result(row.flag("paper_result")?)
+        .status(row.choice("status", STATUSES)?.unwrap_or(ProcedureStatus::InForce));
+    if let Some(agency) = row.opt("handling_agency") {
+        b = b.handling_agency(agency);
+    }
+    if let Some(reduced) = row.amount("reduced_limit")? {
+        b = b.reduced_limit(TimeLimit { amount: reduced, unit });
+    }
+    if let Some(from) = row.date("effective_from")? {
+        b = b.effective_from(from);
+    }
+    if let Some(a) = announcement(row, "announcement_")? {
+        b = b.announcement(a);
+    }
+    for nested in row.nested_rows("announcements")? {
+        nested.check_known(ANNOUNCEMENT_FIELDS)?;
+        if let Some(a) = announcement(&nested, "")? {
+            b = b.announcement(a);
+        }
+    }
+    b.build().map_err(|e| row.error(field_of(&e, "name"), e.to_string()))
+}
+
+pub(crate) fn new_dossier(row: &Row) -> Result<NewDossier> {
+    row.check_known(DOSSIER_FIELDS)?;
+    Ok(NewDossier {
+        code: row.map("code", DossierCode::new)?,
+        procedure: row.map("procedure", ProcedureCode::new)?,
+        agency: agency_code(row, "agency")?,
+        channel: row
+            .choice("channel", CHANNELS)?
+            .ok_or_else(|| row.error("channel", "is required"))?,
+        received_at: row.instant("received_at")?,
+        digitised: row.flag("digitised")?,
+        reused_data: row.flag("reused_data")?,
+    })
+}
+
+fn reason(row: &Row, required: bool) -> Result<String> {
+    let text = match row.opt("reason") {
+        Some(t) => t.to_owned(),
+        None if required => return Err(row.error("reason", "is required for this action")),
+        None => String::new(),
+    };
+    if text.chars().count() > 2000 {
+        return Err(row.error("reason", "must be at most 2000 characters"));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(row.error("reason", "must not contain control characters"));
+    }
+    Ok(text)
+}
+
+pub(crate) fn action(row: &Row) -> Result<(OffsetDateTime, Action)> {
+    let at = row.instant("at")?;
+    let name = row.req("action")?.to_ascii_lowercase();
+    let action = match name.as_str() {
+        "transfer" => Action::Transfer { to: agency_code(row, "to")? },
+        "request_supplement" => Action::RequestSupplement { reason: reason(row, false)? },
+        "supplement" => Action::Supplement,
+        "extend" => Action::Extend {
+            new_appointment: row.instant("new_appointment")?,
+            reason: reason(row, false)?,
+        },
+        "refuse" => Action::Refuse { reason: reason(row, false)? },
+        "resolve" => Action::Resolve { e_result: row.flag("e_result")? },
+        "return_result" => Action::ReturnResult,
+        "withdraw" => Action::Withdraw,
+        "pay" => Action::Pay { online: row.flag("online")? },
+        other => {
+            return Err(row.error(
+                "action",
+                format!(
+                    "{other:?} is not one of transfer, request_supplement, supplement, extend, \
+                     refuse, resolve, return_result, withdraw, pay"
+                ),
+            ));
+        }
+    };
+    Ok((at, action))
+}
+
+// ---------------------------------------------------------------------------
+// Domain values to rows (export)
+
+fn date_text(d: Date) -> String {
+    d.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
+}
+
+pub(crate) fn instant_text(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
+    map.insert(key.to_owned(), value.into());
+}
+
+pub(crate) fn agency_json(a: &Agency) -> Map<String, Value> {
+    let mut m = Map::new();
+    put(&mut m, "code", a.code().as_str());
+    put(&mut m, "name", a.name());
+    put(&mut m, "kind", name_of(KINDS, a.kind()));
+    put(&mut m, "level", name_of(LEVELS, a.level()));
+    if let Some(p) = a.parent() {
+        put(&mut m, "parent", p.as_str());
+    }
+    if let Some(u) = a.unit() {
+        put(&mut m, "unit", u.as_str());
+    }
+    if let Some(d) = a.valid_from() {
+        put(&mut m, "valid_from", date_text(d));
+    }
+    if let Some(d) = a.valid_to() {
+        put(&mut m, "valid_to", date_text(d));
+    }
+    m
+}
+
+pub(crate) fn procedure_json(p: &Procedure) -> Map<String, Value> {
+    let mut m = Map::new();
+    put(&mut m, "code", p.code().as_str());
+    put(&mut m, "name", p.name());
+    put(&mut m, "field", p.field().as_str());
+    let levels: Vec<Value> = p.levels().iter().map(|&l| Value::from(name_of(LEVELS, l))).collect();
+    put(&mut m, "levels", levels);
+    if let Some(a) = p.handling_agency() {
+        put(&mut m, "handling_agency", a);
+    }
+    put(&mut m, "limit", p.central_limit().amount);
+    put(&mut m, "limit_unit", name_of(UNITS, p.central_limit().unit));
+    if let Some(r) = p.reduced_limit() {
+        put(&mut m, "reduced_limit", r.amount);
+    }
+    put(&mut m, "online", name_of(ONLINE, p.online()));
+    put(
+        &mut m,
+        "full_online_eligible",
+        p.full_online_eligible() && p.online() != OnlineLevel::Full,
+    );
+    put(&mut m, "national_portal", p.national_portal());
+    put(&mut m, "fee_bearing", p.fee_bearing());
+    put(&mut m, "online_payment", p.online_payment());
+    put(&mut m, "paper_result", p.paper_result());
+    put(&mut m, "status", name_of(STATUSES, p.status()));
+    if p.effective_from() != Date::MIN {
+        put(&mut m, "effective_from", date_text(p.effective_from()));
+    }
+    if !p.announcements().is_empty() {
+        let list: Vec<Value> = p
+            .announcements()
+            .iter()
+            .map(|a| {
+                let mut o = Map::new();
+                put(&mut o, "number", a.number.as_str());
+                put(&mut o, "signed", date_text(a.signed));
+                put(&mut o, "effective", date_text(a.effective));
+                put(&mut o, "kind", name_of(ANNOUNCEMENT_KINDS, a.kind));
+                Value::Object(o)
+            })
+            .collect();
+        put(&mut m, "announcements", list);
+    }
+    m
+}
+
+/// The action that recorded `kind`, or `None` for the receipt.
+pub(crate) fn action_of(kind: &EventKind) -> Option<Action> {
+    Some(match kind {
+        EventKind::Received { .. } => return None,
+        EventKind::Transferred { to } => Action::Transfer { to: to.clone() },
+        EventKind::SupplementRequested { reason } => {
+            Action::RequestSupplement { reason: reason.clone() }
+        }
+        EventKind::Supplemented { .. } => Action::Supplement,
+        EventKind::Extended { new_appointment, reason, .. } => {
+            Action::Extend { new_appointment: *new_appointment, reason: reason.clone() }
+        }
+        EventKind::Refused { reason } => Action::Refuse { reason: reason.clone() },
+        EventKind::Resolved { e_result } => Action::Resolve { e_result: *e_result },
+        EventKind::ResultReturned => Action::ReturnResult,
+        EventKind::Withdrawn => Action::Withdraw,
+        EventKind::Paid { online } => Action::Pay { online: *online },
+    })
+}
+
+/// An action as a row (without the dossier code).
+pub(crate) fn action_json(at: OffsetDateTime, action: &Action) -> Map<String, Value> {
+    let mut m = Map::new();
+    put(&mut m, "at", instant_text(at));
+    let name = match action {
+        Action::Transfer { to } => {
+            put(&mut m, "to", to.as_str());
+            "transfer"
+        }
+        Action::RequestSupplement { reason } => {
+            put(&mut m, "reason", reason.as_str());
+            "request_supplement"
+        }
+        Action::Supplement => "supplement",
+        Action::Extend { new_appointment, reason } => {
+            put(&mut m, "new_appointment", instant_text(*new_appointment));
+            put(&mut m, "reason", reason.as_str());
+            "extend"
+        }
+        Action::Refuse { reason } => {
+            put(&mut m, "reason", reason.as_str());
+            "refuse"
+        }
+        Action::Resolve { e_result } => {
+            put(&mut m, "e_result", *e_result);
+            "resolve"
+        }
+        Action::ReturnResult => "return_result",
+        Action::Withdraw => "withdraw",
+        Action::Pay { online } => {
+            put(&mut m, "online", *online);
+            "pay"
+        }
+    };
+    // Keep `action` right after `at` for readers of the file.
+    let mut ordered = Map::new();
+    if let Some(at) = m.remove("at") {
+        ordered.insert("at".to_owned(), at);
+    }
+    put(&mut ordered, "action", name);
+    ordered.extend(m);
+    ordered
+}
+
+/// A dossier as a row with its events nested.
+pub(crate) fn dossier_json(d: &Dossier) -> Map<String, Value> {
+    let h = d.header();
+    let mut m = Map::new();
+    put(&mut m, "code", h.code.as_str());
+    put(&mut m, "procedure", h.procedure.as_str());
+    put(&mut m, "agency", h.agency.as_str());
+    put(&mut m, "channel", name_of(CHANNELS, h.channel));
+    put(&mut m, "received_at", instant_text(d.received_at()));
+    put(&mut m, "digitised", h.digitised);
+    put(&mut m, "reused_data", h.reused_data);
+    let events: Vec<Value> = d
+        .events()
+        .iter()
+        .filter_map(|e| action_of(&e.kind).map(|a| Value::Object(action_json(e.at, &a))))
+        .collect();
+    put(&mut m, "events", events);
+    m
+}
+
+// ---------------------------------------------------------------------------
+// Importers
+
+pub(crate) fn import_agencies(
+    store: &Store,
+    rows: impl Iterator<Item = Result<Row>>,
+    report: &mut FileReport,
+) -> Result<()> {
+    let mut parsed: Vec<(Row, Agency)> = Vec::new();
+    let mut in_file: HashMap<AgencyCode, (u64, Level)> = HashMap::new();
+    for row in rows {
+        let row = row?;
+        report.rows += 1;
+        let a = agency(&row)?;
+        if in_file.insert(a.code().clone(), (row.line, a.level())).is_some()
+            || store.agencies().get(a.code())?.is_some()
+        {
+            return Err(row.error("code", format!("agency {} already exists", a.code())));
+        }
+        parsed.push((row, a));
+    }
+    // Parents must exist (in the store or the file) and not sit below their children.
+    for (row, a) in &parsed {
+        if let Some(parent) = a.parent() {
+            let level = match in_file.get(parent) {
+                Some(&(_, level)) => level,
+                None => match store.agencies().get(parent)? {
+                    Some(p) => p.level(),
+                    None => return Err(row.error("parent", format!("agency {parent} not found"))),
+                },
+            };
+            if level > a.level() {
+                return Err(row.error("level", "a child cannot sit above its parent's level"));
+            }
+        }
+    }
+    // Insert parents first, whatever the order of the file; a cycle never resolves.
+    let mut done: HashSet<AgencyCode> = HashSet::new();
+    while done.len() < parsed.len() {
+        let before = done.len();
+        for (row, a) in &parsed {
+            if done.contains(a.code()) {
+                continue;
+            }
+            let ready = a.parent().is_none_or(|p| !in_file.contains_key(p) || done.contains(p));
+            if ready {
+                store.agencies().insert(a).map_err(|e| row.error("code", e.to_string()))?;
+                done.insert(a.code().clone());
+                report.agencies += 1;
+            }
+        }
+        if done.len() == before {
+            let stuck = parsed.iter().find(|(_, a)| !done.contains(a.code()));
+            return Err(match stuck {
+                Some((row, _)) => row.error("parent", "the parent links form a cycle"),
+                None => Error::invalid("agencies", "could not order the file"),
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn import_procedures(
+    store: &Store,
+    rows: impl Iterator<Item = Result<Row>>,
+    report: &mut FileReport,
+) -> Result<()> {
+    let mut parsed: Vec<(Row, Procedure)> = Vec::new();
+    let mut seen: HashSet<(ProcedureCode, Date)> = HashSet::new();
+    for row in rows {
+        let row = row?;
+        report.rows += 1;
+        let p = procedure(&row)?;
+        let key = (p.code().clone(), p.effective_from());
+        let exists =
+            store.procedures().versions(p.code())?.iter().any(|v| v.effective_from() == key.1);
+        if exists || !seen.insert(key) {
+            return Err(row.error(
+                "effective_from",
+                format!(
+                    "a version of {} from {} already exists",
+                    p.code(),
+                    date_text(p.effective_from())
+                ),
+            ));
+        }
+        parsed.push((row, p));
+    }
+    for (row, p) in &parsed {
+        store.procedures().insert(p).map_err(|e| row.error("code", e.to_string()))?;
+        report.procedures += 1;
+    }
+    Ok(())
+}
+
+/// One row queued in the current batch, kept to name the row a failed batch
+/// was rejected for.
+struct Pending {
+    row: Row,
+    code: DossierCode,
+    receipt: Option<NewDossier>,
+    action: Option<(OffsetDateTime, Action)>,
+}
+
+/// Checks a receipt against the catalogue before queueing it, so these errors
+/// name their row directly.
+fn check_receipt(store: &Store, row: &Row, new: &NewDossier) -> Result<()> {
+    let day = crate::vietnam_date(new.received_at);
+    match store.agencies().get(&new.agency)? {
+        None => return Err(row.error("agency", format!("agency {} not found", new.agency))),
+        Some(a) if !a.is_valid_on(day) => {
+            return Err(row.error("agency", format!("{} does not exist on {day}", new.agency)));
+        }
+        Some(_) => {}
+    }
+    match store.procedures().get_on(&new.procedure, day)? {
+        None if store.procedures().get(&new.procedure)?.is_none() => {
+            Err(row.error("procedure", format!("procedure {} not found", new.procedure)))
+        }
+        None => {
+            Err(row
+                .error("procedure", format!("{} has no version in force on {day}", new.procedure)))
+        }
+        Some(p) if p.status() == ProcedureStatus::Abolished => {
+            Err(row.error("procedure", format!("{} is abolished on {day}", new.procedure)))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+fn check_action(store: &Store, row: &Row, action: &Action) -> Result<()> {
+    if let Action::Transfer { to } = action
+        && store.agencies().get(to)?.is_none()
+    {
+        return Err(row.error("to", format!("agency {to} not found")));
+    }
+    Ok(())
+}
+
+pub(crate) fn import_dossiers(
+    store: &Store,
+    rows: impl Iterator<Item = Result<Row>>,
+    record_type: RecordType,
+    batch: usize,
+    report: &mut FileReport,
+) -> Result<()> {
+    let batch = batch.max(1);
+    let mut importer = store.dossiers().importer().batch_size(batch);
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut queued = 0usize;
+    for row in rows {
+        let row = row?;
+        report.rows += 1;
+        let result = if record_type == RecordType::Dossiers {
+            let new = new_dossier(&row)?;
+            check_receipt(store, &row, &new)?;
+            let mut actions = Vec::new();
+            let nested = row.nested_rows("events")?;
+            pending.push(Pending {
+                row: row.clone(),
+                code: new.code.clone(),
+                receipt: Some(new.clone()),
+                action: None,
+            });
+            for event_row in nested {
+                event_row.check_known(NESTED_EVENT_FIELDS)?;
+                let (at, action) = action(&event_row)?;
+                check_action(store, &event_row, &action)?;
+                actions.push((at, action.clone()));
+                pending.push(Pending {
+                    row: event_row,
+                    code: new.code.clone(),
+                    receipt: None,
+                    action: Some((at, action)),
+                });
+            }
+            report.events += actions.len() as u64;
+            report.dossiers += 1;
+            importer.dossier(new, actions)
+        } else {
+            row.check_known(EVENT_FIELDS)?;
+            let code = row.map("dossier", DossierCode::new)?;
+            let (at, action) = action(&row)?;
+            check_action(store, &row, &action)?;
+            pending.push(Pending {
+                row,
+                code: code.clone(),
+                receipt: None,
+                action: Some((at, action.clone())),
+            });
+            report.events += 1;
+            importer.action(code, at, action)
+        };
+        queued += 1;
+        match result {
+            Err(e) => return Err(locate(store, &pending, e)),
+            Ok(()) if queued >= batch => {
+                // The importer wrote the batch.
+                pending.clear();
+                queued = 0;
+                report.batches += 1;
+            }
+            Ok(()) => {}
+        }
+    }
+    let last = !pending.is_empty();
+    importer.finish().map_err(|e| locate(store, &pending, e))?;
+    if last {
+        report.batches += 1;
+    }
+    Ok(())
+}
+
+/// Names the row of `pending` that a failed batch was rejected for.
+fn locate(store: &Store, pending: &[Pending], error: Error) -> Error {
+    let first = |code: &str| pending.iter().find(|p| p.code.as_str() == code);
+    let found = match &error {
+        Error::Duplicate { kind: RecordKind::Dossier, id } => {
+            let receipts: Vec<&Pending> =
+                pending.iter().filter(|p| p.receipt.is_some() && p.code.as_str() == id).collect();
+            // A code already stored: its first row here; a code twice in the batch: the second.
+            let stored = receipts
+                .first()
+                .is_some_and(|p| matches!(store.dossiers().get(&p.code), Ok(Some(_))));
+            let p = if stored {
+                receipts.first().copied()
+            } else {
+                receipts.get(1).or(receipts.first()).copied()
+            };
+            p.map(|p| (p, "code"))
+        }
+        Error::NotFound { kind: RecordKind::Dossier, id } => first(id).map(|p| (p, "dossier")),
+        Error::InvalidTransition { dossier, .. } => {
+            fold_locate(store, pending, dossier).map(|p| (p, "action"))
+        }
+        Error::NotFound { kind: RecordKind::Agency, id } => pending
+            .iter()
+            .find(|p| matches!(&p.action, Some((_, Action::Transfer { to })) if to.as_str() == id))
+            .map(|p| (p, "to"))
+            .or_else(|| {
+                pending
+                    .iter()
+                    .find(|p| p.receipt.as_ref().is_some_and(|r| r.agency.as_str() == id))
+                    .map(|p| (p, "agency"))
+            }),
+        _ => None,
+    };
+    match found {
+        Some((p, field)) => p.row.error(field, error.to_string()),
+        None => match pending.first() {
+            Some(p) => p.row.error("", format!("in the batch starting here: {error}")),
+            None => error,
+        },
+    }
+}
+
+/// Replays the batch's rows for `code` on the stored dossier (or its receipt in
+/// the batch) and returns the first row the lifecycle refuses.
+fn fold_locate<'a>(store: &Store, pending: &'a [Pending], code: &str) -> Option<&'a Pending> {
+    let mine: Vec<&Pending> = pending.iter().filter(|p| p.code.as_str() == code).collect();
+    let cal = store.calendar();
+    let mode = store.counting_mode();
+    let mut dossier = match mine.iter().find_map(|p| p.receipt.as_ref()) {
+        Some(new) => {
+            let day = crate::vietnam_date(new.received_at);
+            let p = store.procedures().get_on(&new.procedure, day).ok()??;
+            let header = DossierHeader {
+                code: new.code.clone(),
+                procedure: new.procedure.clone(),
+                field: p.field().clone(),
+                agency: new.agency.clone(),
+                channel: new.channel,
+                limit: p.limit(),
+                fee_bearing: p.fee_bearing(),
+                paper_result: p.paper_result(),
+                digitised: new.digitised,
+                reused_data: new.reused_data,
+            };
+            let due = cal.due_instant(new.received_at, p.limit(), mode).ok()?;
+            Dossier::open(header, new.received_at, due).ok()?
+        }
+        None => store.dossiers().get(&mine.first()?.code).ok()??,
+    };
+    for p in mine {
+        let Some((at, action)) = &p.action else { continue };
+        let kind = match action {
+            Action::Transfer { to } => EventKind::Transferred { to: to.clone() },
+            Action::RequestSupplement { reason } => {
+                EventKind::SupplementRequested { reason: reason.clone() }
+            }
+            Action::Supplement => EventKind::Supplemented {
+                restart_due: cal.due_instant(*at, dossier.header().limit, mode).unwrap_or(*at),
+            },
+            Action::Extend { new_appointment, reason } => EventKind::Extended {
+                new_appointment: *new_appointment,
+                reason: reason.clone(),
+                late_notice: false,
+            },
+            Action::Refuse { reason } => EventKind::Refused { reason: reason.clone() },
+            Action::Resolve { e_result } => EventKind::Resolved { e_result: *e_result },
+            Action::ReturnResult => EventKind::ResultReturned,
+            Action::Withdraw => EventKind::Withdrawn,
+            Action::Pay { online } => EventKind::Paid { online: *online },
+        };
+        if dossier.apply(LifecycleEvent { at: *at, kind }).is_err() {
+            return Some(p);
+        }
+    }
+    None
+}
