@@ -77,6 +77,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzz_support;
 mod id;
+pub mod io;
 pub mod metrics;
 pub mod model;
 mod store;
