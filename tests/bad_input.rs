@@ -303,10 +303,20 @@ fn cases() -> Vec<Case> {
             )
         }),
         // Dates.
-        case("receipt beyond the calendar's range", Input("work"), |s| {
-            s.dossiers()
-                .receive(&receipt("000.01.01.H49-991231-0001", datetime!(9999-12-31 09:00 +07:00)))
-                .map(drop)
+        case(
+            "receipt in year 9999, beyond the code's 2000-2099",
+            Input("dossier.received_at"),
+            |s| {
+                s.dossiers()
+                    .receive(&receipt(
+                        "000.01.01.H49-991231-0001",
+                        datetime!(9999-12-31 09:00 +07:00),
+                    ))
+                    .map(drop)
+            },
+        ),
+        case("receipt on another day than its code's date", Input("dossier.received_at"), |s| {
+            s.dossiers().receive(&receipt("000.01.01.H49-240105-0001", t(6, 9))).map(drop)
         }),
         case("receipt before the procedure's first version", Input("dossier.received_at"), |s| {
             let mut new = receipt("000.01.01.H49-240105-0001", t(5, 9));
@@ -423,7 +433,7 @@ fn cases() -> Vec<Case> {
             s.procedures().insert(&common::procedures()[1])
         }),
         case("duplicate dossier", Duplicate(RecordKind::Dossier), |s| {
-            s.dossiers().receive(&receipt(RESOLVED, t(5, 9))).map(drop)
+            s.dossiers().receive(&receipt(RESOLVED, t(2, 9))).map(drop)
         }),
         case("duplicate dossier inside one import batch", Duplicate(RecordKind::Dossier), |s| {
             let mut import = s.dossiers().importer();

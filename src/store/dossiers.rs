@@ -102,6 +102,18 @@ impl Store {
     /// the appointment with the calendar.
     fn open_dossier(&self, catalog: &Catalog, new: &NewDossier) -> Result<Dossier> {
         let day = vietnam_date(new.received_at);
+        // TT 01/2018 Art. 19: the code's YYMMDD is the receipt date. This also bounds
+        // receipts to 2000–2099, inside the calendar's holiday tables.
+        if new.code.date() != day {
+            return Err(Error::invalid(
+                "dossier.received_at",
+                format!(
+                    "{day} (Vietnam time) is not the receipt date {} in the code {}",
+                    new.code.date(),
+                    new.code
+                ),
+            ));
+        }
         let agency = catalog
             .agencies
             .get(&new.agency)
@@ -221,8 +233,8 @@ impl<'a> Dossiers<'a> {
     ///
     /// # Errors
     /// [`Error::Duplicate`] for a known code; [`Error::NotFound`] for an unknown agency
-    /// or procedure; [`Error::InvalidInput`] when the agency does not exist on the
-    /// receipt date, the procedure has no version in force or is abolished, or the due
+    /// or procedure; [`Error::InvalidInput`] when the receipt date (Vietnam time) is not
+    /// the date in the code, the agency does not exist on the receipt date, the procedure has no version in force or is abolished, or the due
     /// instant falls outside the calendar's range. Nothing is written on error.
     ///
     /// ```

@@ -477,6 +477,10 @@ mod tests {
         code
     }
 
+    fn cchc_date(at: OffsetDateTime) -> time::Date {
+        crate::model::time_limit::vietnam_date(at)
+    }
+
     /// The hand-worked store of the module test. A receipt on Monday 08:00 is
     /// due Thursday 08:00 (24 working hours of 07:30–11:30, 13:00–17:00).
     fn hand_store() -> (Store, Vec<DossierCode>) {
@@ -880,7 +884,8 @@ mod tests {
                 let channel = [Channel::Online, Channel::Direct, Channel::Postal][usize::from(*channel)];
                 let at = base + Duration::hours(*hour);
                 let agency = agencies[*agency];
-                let dossier = format!("{agency}-240201-{:04}", n + 1);
+                let day = cchc_date(at);
+                let dossier = format!("{agency}-{:02}{:02}{:02}-{:04}", day.year() % 100, u8::from(day.month()), day.day(), n + 1);
                 let c = receive(&store, &dossier, agency, "1.000001", channel, at, *digitised, *reused);
                 let mut t = at;
                 for &(kind, delay) in actions {
