@@ -266,7 +266,12 @@ fn receive(
     agency_code: &str,
     at: OffsetDateTime,
 ) -> DossierCode {
-    let code = DossierCode::new(&format!("{agency_code}-230101-{:04}", n + 1)).unwrap();
+    let code = DossierCode::compose(
+        &agency(agency_code),
+        cchc::vietnam_date(at),
+        u16::try_from(n + 1).unwrap(),
+    )
+    .unwrap();
     store
         .dossiers()
         .receive(&NewDossier {
