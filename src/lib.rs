@@ -113,7 +113,7 @@ pub use model::score::{
     Assessment, DecisionGroup, FrameworkNode, FrameworkSpec, IndexFramework, LeafPoints, Points,
     PortalGroup, ScoreSource, SipasFactor, Survey, SurveyItem, score_indicator,
 };
-pub use model::scope::{Period, Scope};
+pub use model::scope::{Period, Scope, ScopeTest};
 pub use model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET, start_of_day, vietnam_date};
 #[doc(hidden)]
 pub use store::format::write_version_for_tests;
