@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::id::{AgencyCode, Field, ProcedureCode};
 use crate::metrics::catalogue::{
@@ -27,23 +27,7 @@ use crate::model::time_limit::{TimeLimit, vietnam_date};
 use crate::store::{Collection, Persisted, Store};
 use crate::{Error, RecordKind, Result};
 
-/// An instant as (Unix seconds, nanoseconds), as in `records.rs`.
-type InstantV1 = (i64, u32);
-
-fn instant(t: OffsetDateTime) -> InstantV1 {
-    (t.unix_timestamp(), t.nanosecond())
-}
-
-fn from_instant((secs, nanos): InstantV1) -> Result<OffsetDateTime> {
-    OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| t.replace_nanosecond(nanos).ok())
-        .ok_or_else(|| Error::invalid("record.instant", "out of range"))
-}
-
-fn from_julian(day: i32) -> Result<Date> {
-    Date::from_julian_day(day).map_err(|_| Error::invalid("record.date", "out of range"))
-}
+use crate::store::records::{InstantV1, from_instant, from_julian, instant};
 
 /// Key of a per-unit, per-year record: the unit code, `/`, the year big-endian with
 /// the sign bit flipped, so a unit's years sort in order.

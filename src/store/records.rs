@@ -18,18 +18,18 @@ use crate::{Error, Result};
 /// An instant as (Unix seconds, nanoseconds).
 pub(crate) type InstantV1 = (i64, u32);
 
-fn instant(t: OffsetDateTime) -> InstantV1 {
+pub(crate) fn instant(t: OffsetDateTime) -> InstantV1 {
     (t.unix_timestamp(), t.nanosecond())
 }
 
-fn from_instant((secs, nanos): InstantV1) -> Result<OffsetDateTime> {
+pub(crate) fn from_instant((secs, nanos): InstantV1) -> Result<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(secs)
         .ok()
         .and_then(|t| t.replace_nanosecond(nanos).ok())
         .ok_or_else(|| Error::invalid("record.instant", "out of range"))
 }
 
-fn from_julian(day: i32) -> Result<Date> {
+pub(crate) fn from_julian(day: i32) -> Result<Date> {
     Date::from_julian_day(day).map_err(|_| Error::invalid("record.date", "out of range"))
 }
 
