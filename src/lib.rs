@@ -46,14 +46,28 @@
 //! # Overview
 //!
 //! - Codes: [`ProcedureCode`], [`DossierCode`], [`AgencyCode`], [`AdminUnitCode`].
-//! - Domain ([`model`]): [`Agency`], [`Procedure`] (versions with effective dates),
-//!   [`Dossier`] (the fold of its [`LifecycleEvent`]s), the [`WorkCalendar`] with
-//!   Vietnamese public holidays computed from the lunar calendar, and the two
-//!   [`ClockRule`]s that time dossiers after a supplement request.
-//! - Storage ([`Store`]): a sled database with typed views; every write is one
-//!   transaction over the record, its indexes and every counter it moves.
-//! - Metrics ([`metrics`]): the periodic [`OneStopReport`] and [`Backlog`] answered
-//!   from counters without scanning dossiers, and reform scores.
+//! - Domain ([`model`]): [`Agency`] hierarchies with validity dates, [`Procedure`]
+//!   versions with central and reduced limits and announcement decisions, [`Dossier`]
+//!   (the fold of its [`LifecycleEvent`]s), the [`WorkCalendar`] with Vietnamese public
+//!   holidays computed from the lunar calendar and the announced schedules of
+//!   2010–2026, and the two [`ClockRule`]s that time dossiers after a supplement
+//!   request. Feedback, reform plans and organisation snapshots; reform-score
+//!   frameworks as data ([`IndexFramework`], [`Assessment`], [`Survey`]).
+//! - Storage ([`Store`]): a sled database with typed views ([`Store::agencies`],
+//!   [`Store::procedures`], [`Store::dossiers`], feedback, plans, frameworks,
+//!   assessments, surveys); every write is one transaction over the record and every
+//!   counter it moves; [`Importer`] writes batches; [`Store::verify`] and
+//!   [`Store::rebuild`] check and regenerate the counters from the event histories.
+//! - Reports ([`Store::report`], [`Store::backlog`]): the periodic [`OneStopReport`]
+//!   (Biểu 06/VPCP/KSTT) and [`Backlog`] for an agency, a subtree, a level, a field or a
+//!   procedure, over any period, read from counters without scanning dossiers; their
+//!   rates are [`Ratio`]s that keep numerator and denominator.
+//! - Metrics ([`metrics`]): catalogue statistics, announcements, time and money saved,
+//!   processing times, feedback handling, plan progress, organisation change, reform
+//!   indices, ranks with shared ties, bands, SIPAS, and the Decision 766 service index
+//!   computed from the store ([`Store::service_index`]) with traceable indicators.
+//! - [`demo`] generates a realistic province deterministically; [`io`] imports CSV and
+//!   JSON Lines and exports backups.
 //!
 //! # Storage and durability
 //!
