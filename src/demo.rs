@@ -33,11 +33,16 @@
 //! # Ok::<(), cchc::Error>(())
 //! ```
 //!
+//! [`feedback`] and [`reform_plan`] generate the year's feedback items (phản ánh,
+//! kiến nghị; one per 30 dossiers) and the province's reform plan (64 tasks, as
+//! in Vĩnh Phúc's), which [`populate`] stores too.
+//!
 //! # Extension point
 //!
-//! Feedback items (phản ánh, kiến nghị), a reform plan and assessments are not
-//! generated yet: the store has no collections for them at this version. When it
-//! does, [`populate`] is the one place to add them, after the dossiers.
+//! Assessments under index frameworks are not generated: their points are the
+//! appraisal councils' and surveys', not a consequence of the dossiers, and
+//! inventing them would read as data. A caller that has real points stores them
+//! with the store's assessment collection.
 
 use std::collections::HashMap;
 
@@ -47,6 +52,8 @@ use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, Level};
 use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::model::dossier::Channel;
+use crate::model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
+use crate::model::plan::{PlanTask, ReformPlan};
 use crate::model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
 };
@@ -1345,15 +1352,113 @@ impl Iterator for DossierStream {
     }
 }
 
+const PLAN_TASKS: [&str; 8] = [
+    "Rà soát, đơn giản hóa thủ tục hành chính",
+    "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+    "Cung cấp dịch vụ công trực tuyến toàn trình",
+    "Kiểm tra công tác cải cách hành chính",
+    "Tuyên truyền cải cách hành chính",
+    "Khảo sát sự hài lòng của người dân, tổ chức",
+    "Sắp xếp tổ chức bộ máy",
+    "Đào tạo, bồi dưỡng cán bộ, công chức",
+];
+
+/// Generates the year's feedback items (phản ánh, kiến nghị): one per 30
+/// dossiers, over the province's agencies, mostly answered within a few working
+/// days, some transferred, rejected or still open at year end.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a bad spec.
+pub fn feedback(spec: &DemoSpec, province: &Province) -> Result<Vec<Feedback>> {
+    spec.validate()?;
+    let mut rng = Rng::new(spec.seed, 3);
+    let calendar = WorkCalendar::vietnam();
+    let agencies: Vec<&Agency> = province.agencies().collect();
+    let start = date(spec.year, Month::January, 1)?;
+    let days = if time::util::is_leap_year(spec.year) { 366 } else { 365 };
+    let year_end = date(spec.year + 1, Month::January, 1)?.midnight().assume_offset(VIETNAM_OFFSET);
+    let count = spec.dossiers / 30;
+    let mut received: Vec<OffsetDateTime> = (0..count)
+        .map(|_| {
+            let day = start + Duration::days(rng.between(0, days - 1));
+            let minute = rng.between(7 * 60, 21 * 60);
+            day.midnight().assume_offset(VIETNAM_OFFSET) + Duration::minutes(minute)
+        })
+        .collect();
+    received.sort_unstable();
+    let mut out = Vec::with_capacity(received.len());
+    for (i, at) in received.into_iter().enumerate() {
+        let agency =
+            rng.pick(&agencies).map_or_else(|| province.root.code().clone(), |a| a.code().clone());
+        let kind = if rng.chance(0.3) { FeedbackKind::Regulation } else { FeedbackKind::Staff };
+        let id = FeedbackId::new(&format!("PAKN-{}-{:06}", spec.year, i + 1))?;
+        let mut item = Feedback::new(id, agency, at, kind);
+        let mut last = at;
+        if rng.chance(0.013) {
+            last = calendar.add_working_time(at, Duration::hours(rng.between(2, 16)))?;
+            item = item.with_transfer(last)?;
+        }
+        let fate = rng.unit();
+        let handled = calendar.add_working_time(last, Duration::hours(8 * rng.between(1, 12)))?;
+        if handled < year_end && fate < 0.95 {
+            item = item.with_answer(handled)?;
+            let satisfaction = match rng.unit() {
+                x if x < 0.80 => Satisfaction::Satisfied,
+                x if x < 0.86 => Satisfaction::NotSatisfied,
+                _ => Satisfaction::None,
+            };
+            item =
+                item.with_satisfaction(satisfaction)?.with_further_complaint(rng.chance(0.02))?;
+        } else if handled < year_end && fate < 0.97 {
+            item = item.with_rejection(handled)?;
+        }
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// Generates the province's reform plan for the year: 64 tasks created in
+/// January with deadlines through the year, most completed, some late, some
+/// still open at year end.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a bad spec.
+pub fn reform_plan(spec: &DemoSpec, province: &Province) -> Result<ReformPlan> {
+    spec.validate()?;
+    let mut rng = Rng::new(spec.seed, 4);
+    let created = date(spec.year, Month::January, 5)?;
+    let last_day = date(spec.year, Month::December, 31)?;
+    let mut tasks = Vec::with_capacity(64);
+    for i in 0..64usize {
+        let title = PLAN_TASKS.get(i % PLAN_TASKS.len()).copied().unwrap_or("Nhiệm vụ");
+        let month = Month::try_from((1 + (i * 12 / 64)) as u8).unwrap_or(Month::December);
+        let deadline = date(spec.year, month, 1)?
+            .replace_day(28)
+            .map_err(|_| Error::invalid("demo.plan", "bad day"))?
+            .max(created);
+        let mut task =
+            PlanTask::new(&format!("KH-{}-{:02}", spec.year, i + 1), title, created, deadline)?;
+        let roll = rng.unit();
+        if roll < 0.80 {
+            let done = deadline - Duration::days(rng.between(0, 20));
+            task = task.completed_on(done.max(created))?;
+        } else if roll < 0.92 {
+            let done = (deadline + Duration::days(rng.between(3, 40))).min(last_day);
+            task = task.completed_on(done)?;
+        }
+        tasks.push(task);
+    }
+    ReformPlan::new(province.root.code().clone(), spec.year, tasks)
+}
+
 /// Fills an empty store with the province of `spec`: agencies, every procedure
 /// version, then the dossiers streamed through the store's
 /// [`Importer`](crate::Importer) in batches of 1,000, timed with the store's own
 /// calendar and counting mode. `progress` is called after each batch with the
 /// dossiers written so far and the total.
 ///
-/// # Extension point
-/// Feedback items, a reform plan and assessments belong here once the store keeps
-/// them; it does not yet.
+/// Then it stores the year's [`feedback`] items and the province's
+/// [`reform_plan`].
 ///
 /// # Errors
 /// [`Error::Duplicate`] when the store already holds the province's agencies or
@@ -1414,7 +1519,13 @@ pub fn populate(
         }
         Ok::<(), Error>(())
     })?;
-    importer.finish()
+    let summary = importer.finish()?;
+    let items = store.feedback()?;
+    for item in feedback(spec, &province)? {
+        items.insert(&item)?;
+    }
+    store.plans()?.insert(&reform_plan(spec, &province)?)?;
+    Ok(summary)
 }
 
 #[cfg(test)]
@@ -1591,6 +1702,24 @@ mod tests {
     }
 
     #[test]
+    fn feedback_and_plan_are_deterministic_and_plausible() {
+        let spec = DemoSpec::quang_nam_2023();
+        let province = Province::generate(&spec).unwrap();
+        let items = feedback(&spec, &province).unwrap();
+        assert_eq!(items.len(), 413_659 / 30);
+        assert_eq!(items, feedback(&spec, &province).unwrap());
+        let answered = items.iter().filter(|i| i.answered_at().is_some()).count();
+        let share = answered as f64 / items.len() as f64;
+        assert!((0.9..0.97).contains(&share), "{share}");
+        assert!(items.windows(2).all(|w| w[0].received_at() <= w[1].received_at()));
+        let plan = reform_plan(&spec, &province).unwrap();
+        assert_eq!(plan.tasks().len(), 64);
+        let done = plan.tasks().iter().filter(|t| t.completed().is_some()).count();
+        assert!((48..=62).contains(&done), "{done}");
+        assert!(plan.tasks().iter().all(|t| t.deadline().year() == 2023));
+    }
+
+    #[test]
     fn populate_writes_everything_and_stays_consistent() {
         let store = Store::temporary().unwrap();
         let spec = DemoSpec::quang_nam_2023().with_dossiers(2_500);
@@ -1604,6 +1733,11 @@ mod tests {
         let report = store.report(&crate::Scope::All, crate::Period::year(2023).unwrap()).unwrap();
         assert_eq!(report.received_in_period(), 2_500);
         assert!(store.verify().unwrap().is_clean());
+        // One feedback item per 30 dossiers, and the province's 64-task plan.
+        assert_eq!(store.feedback().unwrap().len(), 2_500 / 30);
+        let plan =
+            store.plans().unwrap().get(&code(PROVINCE_CODE).unwrap(), 2023).unwrap().unwrap();
+        assert_eq!(plan.tasks().len(), 64);
         // A second populate finds the province already there.
         assert!(matches!(populate(&store, &spec, |_, _| {}), Err(Error::Duplicate { .. })));
     }
