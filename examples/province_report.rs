@@ -21,9 +21,16 @@ use std::time::{Duration, Instant};
 
 use cchc::demo::{self, DemoSpec};
 use cchc::{
-    Agency, Backlog, ClockRule, Lang, Level, OneStopReport, Period, Scope, Store, format_count,
+    Agency, AnnouncementStats, Backlog, CatalogueScope, CatalogueStats, ClockRule, CutThreshold,
+    FeedbackStats, Lang, Level, OneStopReport, Period, PlanProgress, SavingsLine, Scope,
+    ServiceIndex, Store, format_count,
 };
 use time::macros::date;
+
+/// The value of one dossier-day saved, in VND, used to price the savings of reduced
+/// limits. An illustrative figure (the sources give none): the applicant's day of
+/// waiting plus travel; pass your own to `Store::savings`.
+const COST_PER_DOSSIER_DAY: u64 = 150_000;
 
 struct Args {
     store: PathBuf,
@@ -107,6 +114,12 @@ struct Output {
     backlog_restart: Backlog,
     backlog_subtract: Backlog,
     districts: Vec<UnitRow>,
+    catalogue: CatalogueStats,
+    announcements: AnnouncementStats,
+    savings: SavingsLine,
+    service_index_766: ServiceIndex,
+    feedback: FeedbackStats,
+    plan: Option<PlanProgress>,
     timings: Vec<Timing>,
 }
 
@@ -208,6 +221,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     time("report_districts", started);
 
+    let started = Instant::now();
+    let catalogue =
+        store.catalogue_stats(&CatalogueScope::All, year_end, CutThreshold::default())?;
+    let announcements = store.announcements(year)?;
+    time("catalogue", started);
+    let started = Instant::now();
+    let savings = store.savings(&Scope::subtree(province.code()), year, COST_PER_DOSSIER_DAY)?;
+    time("savings (scan)", started);
+    let started = Instant::now();
+    let service_index = store.service_index(&Scope::subtree(province.code()), year)?;
+    time("service_index_766", started);
+    let started = Instant::now();
+    let feedback = store.feedback_stats(&Scope::subtree(province.code()), year)?;
+    let plan = match store.plan_progress(province.code(), spec.year, year_end) {
+        Ok(p) => Some(p),
+        Err(cchc::Error::NotFound { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    time("feedback_and_plan", started);
+
     if province_report.received_in_period() != spec.dossiers {
         eprintln!(
             "{} {} ({} {}, {} {})",
@@ -231,6 +264,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             backlog_restart,
             backlog_subtract,
             districts: district_rows,
+            catalogue,
+            announcements,
+            savings: savings.total,
+            service_index_766: service_index,
+            feedback,
+            plan,
             timings,
         };
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -333,6 +372,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             rate(row.report.online_rate(), lang),
             n(row.report.in_progress_overdue),
         );
+    }
+    println!();
+    println!("{}", l("DANH MỤC TTHC VÀ CẮT GIẢM THỜI GIAN", "PROCEDURE CATALOGUE AND CUTS"));
+    println!("{}", catalogue.to_string().trim_end());
+    println!("{}", announcements.to_string().trim_end());
+    println!();
+    println!(
+        "{} ({} {} {})",
+        l("TIẾT KIỆM NHỜ RÚT NGẮN THỜI HẠN", "SAVINGS FROM REDUCED LIMITS"),
+        cchc::format_count(COST_PER_DOSSIER_DAY as i64, lang),
+        l("đồng / hồ sơ-ngày", "VND per dossier-day"),
+        l("(giả định minh họa)", "(illustrative)"),
+    );
+    for line in savings.display(lang).lines().take(6) {
+        println!("  {line}");
+    }
+    println!();
+    println!(
+        "{}",
+        l("BỘ CHỈ SỐ 766 (toàn tỉnh, cả năm)", "DECISION 766 INDEX (whole province, year)")
+    );
+    println!("{}", service_index.to_string().trim_end());
+    println!();
+    println!("{}", l("PHẢN ÁNH, KIẾN NGHỊ VÀ KẾ HOẠCH CCHC", "FEEDBACK AND THE REFORM PLAN"));
+    println!("{}", feedback.to_string().trim_end());
+    if let Some(plan) = &plan {
+        println!("{}", plan.to_string().trim_end());
     }
     println!();
     println!("{}", l("THỜI GIAN TỪNG BƯỚC", "TIMING OF EACH STEP"));
