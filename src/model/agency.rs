@@ -76,6 +76,7 @@ pub enum AgencyKind {
 /// # Ok::<(), cchc::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "AgencyParts", into = "AgencyParts")]
 pub struct Agency {
     code: AgencyCode,
     name: String,
@@ -213,5 +214,62 @@ impl Agency {
     /// Returns whether the agency exists on `date`.
     pub fn is_valid_on(&self, date: Date) -> bool {
         self.valid_from.is_none_or(|f| f <= date) && self.valid_to.is_none_or(|t| date < t)
+    }
+}
+
+/// The serde form of an [`Agency`]: deserializing goes through [`Agency::new`] and its
+/// checks, so a file cannot build an agency the constructors would refuse.
+#[derive(Serialize, Deserialize)]
+struct AgencyParts {
+    code: AgencyCode,
+    name: String,
+    kind: AgencyKind,
+    level: Level,
+    parent: Option<AgencyCode>,
+    unit: Option<AdminUnitCode>,
+    valid_from: Option<Date>,
+    valid_to: Option<Date>,
+}
+
+impl TryFrom<AgencyParts> for Agency {
+    type Error = Error;
+    fn try_from(p: AgencyParts) -> Result<Self> {
+        let mut agency = Agency::new(p.code, &p.name, p.kind, p.level, p.parent.as_ref())?;
+        if let Some(unit) = p.unit {
+            agency = agency.with_unit(unit);
+        }
+        agency.with_validity(p.valid_from, p.valid_to)
+    }
+}
+
+impl From<Agency> for AgencyParts {
+    fn from(a: Agency) -> Self {
+        Self {
+            code: a.code,
+            name: a.name,
+            kind: a.kind,
+            level: a.level,
+            parent: a.parent,
+            unit: a.unit,
+            valid_from: a.valid_from,
+            valid_to: a.valid_to,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deserializing_validates() {
+        let p = AgencyCode::new("000.00.00.H49").unwrap();
+        let a = Agency::province(p, "UBND tỉnh Quảng Nam").unwrap();
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<Agency>(&json).unwrap(), a);
+        let blank = json.replace("UBND tỉnh Quảng Nam", "  ");
+        assert!(serde_json::from_str::<Agency>(&blank).is_err());
+        let own_parent = json.replace("\"parent\":null", "\"parent\":\"000.00.00.H49\"");
+        assert!(serde_json::from_str::<Agency>(&own_parent).is_err(), "{own_parent}");
     }
 }

@@ -211,7 +211,11 @@ pub struct DossierHeader {
 }
 
 /// A dossier: its header, its events in order, and the state they fold to.
+///
+/// It serializes as its header and events; deserializing folds them again with
+/// [`Dossier::from_events`], so the state is always the fold of the events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "DossierParts", into = "DossierParts")]
 pub struct Dossier {
     header: DossierHeader,
     events: Vec<LifecycleEvent>,
@@ -633,6 +637,26 @@ impl Dossier {
             }
         }
         out
+    }
+}
+
+/// The serde form of a [`Dossier`]: the header and the events.
+#[derive(Serialize, Deserialize)]
+struct DossierParts {
+    header: DossierHeader,
+    events: Vec<LifecycleEvent>,
+}
+
+impl TryFrom<DossierParts> for Dossier {
+    type Error = Error;
+    fn try_from(p: DossierParts) -> Result<Self> {
+        Dossier::from_events(p.header, &p.events)
+    }
+}
+
+impl From<Dossier> for DossierParts {
+    fn from(d: Dossier) -> Self {
+        Self { header: d.header, events: d.events }
     }
 }
 

@@ -113,6 +113,7 @@ impl Announcement {
 /// # Ok::<(), cchc::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ProcedureParts", into = "ProcedureParts")]
 pub struct Procedure {
     code: ProcedureCode,
     name: String,
@@ -347,6 +348,76 @@ impl ProcedureBuilder {
     }
 }
 
+/// The serde form of a [`Procedure`]: deserializing goes through
+/// [`ProcedureBuilder::build`] and its checks.
+#[derive(Serialize, Deserialize)]
+struct ProcedureParts {
+    code: ProcedureCode,
+    name: String,
+    field: Field,
+    levels: Vec<Level>,
+    handling_agency: Option<String>,
+    central_limit: TimeLimit,
+    reduced_limit: Option<TimeLimit>,
+    online: OnlineLevel,
+    full_online_eligible: bool,
+    national_portal: bool,
+    fee_bearing: bool,
+    online_payment: bool,
+    paper_result: bool,
+    status: ProcedureStatus,
+    effective_from: Date,
+    announcements: Vec<Announcement>,
+}
+
+impl TryFrom<ProcedureParts> for Procedure {
+    type Error = Error;
+    fn try_from(p: ProcedureParts) -> Result<Self> {
+        let mut b = Procedure::builder(p.code, &p.name, p.field, p.central_limit)
+            .levels(&p.levels)
+            .online(p.online)
+            .full_online_eligible(p.full_online_eligible)
+            .national_portal(p.national_portal)
+            .fee(p.fee_bearing, p.online_payment)
+            .paper_result(p.paper_result)
+            .status(p.status)
+            .effective_from(p.effective_from);
+        if let Some(agency) = &p.handling_agency {
+            b = b.handling_agency(agency);
+        }
+        if let Some(reduced) = p.reduced_limit {
+            b = b.reduced_limit(reduced);
+        }
+        for a in p.announcements {
+            b = b.announcement(a);
+        }
+        b.build()
+    }
+}
+
+impl From<Procedure> for ProcedureParts {
+    fn from(p: Procedure) -> Self {
+        Self {
+            code: p.code,
+            name: p.name,
+            field: p.field,
+            levels: p.levels,
+            handling_agency: p.handling_agency,
+            central_limit: p.central_limit,
+            reduced_limit: p.reduced_limit,
+            online: p.online,
+            full_online_eligible: p.full_online_eligible,
+            national_portal: p.national_portal,
+            fee_bearing: p.fee_bearing,
+            online_payment: p.online_payment,
+            paper_result: p.paper_result,
+            status: p.status,
+            effective_from: p.effective_from,
+            announcements: p.announcements,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +466,15 @@ mod tests {
             kind: AnnouncementKind::New,
         };
         assert!(base().announcement(a).build().is_err());
+    }
+
+    #[test]
+    fn deserializing_validates() {
+        let p = base().reduced_limit(TimeLimit::working_days(10)).build().unwrap();
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<Procedure>(&json).unwrap(), p);
+        let longer = json.replace("\"amount\":10", "\"amount\":99");
+        assert!(serde_json::from_str::<Procedure>(&longer).is_err(), "{longer}");
     }
 
     #[test]

@@ -336,3 +336,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn serde_form_is_header_and_events_and_refolds() {
+    let mut d = received();
+    d.apply(request(datetime!(2024-03-04 10:00 +07:00))).unwrap();
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json.as_object().unwrap().len(), 2);
+    assert_eq!(serde_json::from_value::<Dossier>(json.clone()).unwrap(), d);
+    // Events that cannot follow each other do not deserialize.
+    let mut bad = json;
+    let events = bad["events"].as_array_mut().unwrap();
+    let request = events[1].clone();
+    events.push(request);
+    assert!(serde_json::from_value::<Dossier>(bad).is_err());
+}
