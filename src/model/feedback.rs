@@ -111,6 +111,7 @@ pub enum Satisfaction {
 /// # Ok::<(), cchc::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FeedbackParts", into = "FeedbackParts")]
 pub struct Feedback {
     id: FeedbackId,
     agency: AgencyCode,
@@ -346,5 +347,119 @@ impl Feedback {
             Some(h) if h <= as_of => Ok(self.on_time(calendar)? == Some(false)),
             _ => Ok(self.answer_due(calendar)? < vietnam_date(as_of)),
         }
+    }
+}
+
+/// The serde form of a [`Feedback`]: deserializing goes through [`Feedback::new`] and
+/// the `with_*` steps, so a file cannot build an item the constructors would refuse
+/// (answered before it was received, both answered and rejected, satisfied without an
+/// answer, ...).
+#[derive(Serialize, Deserialize)]
+struct FeedbackParts {
+    id: FeedbackId,
+    agency: AgencyCode,
+    received_at: OffsetDateTime,
+    kind: FeedbackKind,
+    transferred_at: Option<OffsetDateTime>,
+    supplement_requested_at: Option<OffsetDateTime>,
+    answered_at: Option<OffsetDateTime>,
+    rejected_at: Option<OffsetDateTime>,
+    satisfaction: Satisfaction,
+    further_complaint: bool,
+}
+
+impl TryFrom<FeedbackParts> for Feedback {
+    type Error = Error;
+    fn try_from(p: FeedbackParts) -> Result<Self> {
+        // Steps in the order the checks expect: transfer and supplement request before
+        // the handling they must precede, the sender's response after the answer.
+        let mut item = Feedback::new(p.id, p.agency, p.received_at, p.kind);
+        if let Some(at) = p.transferred_at {
+            item = item.with_transfer(at)?;
+        }
+        if let Some(at) = p.supplement_requested_at {
+            item = item.with_supplement_request(at)?;
+        }
+        if let Some(at) = p.answered_at {
+            item = item.with_answer(at)?;
+        }
+        if let Some(at) = p.rejected_at {
+            item = item.with_rejection(at)?;
+        }
+        item.with_satisfaction(p.satisfaction)?.with_further_complaint(p.further_complaint)
+    }
+}
+
+impl From<Feedback> for FeedbackParts {
+    fn from(f: Feedback) -> Self {
+        Self {
+            id: f.id,
+            agency: f.agency,
+            received_at: f.received_at,
+            kind: f.kind,
+            transferred_at: f.transferred_at,
+            supplement_requested_at: f.supplement_requested_at,
+            answered_at: f.answered_at,
+            rejected_at: f.rejected_at,
+            satisfaction: f.satisfaction,
+            further_complaint: f.further_complaint,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn deserializing_validates() {
+        let item = Feedback::new(
+            FeedbackId::new("1022-000001").unwrap(),
+            AgencyCode::new("000.00.00.H49").unwrap(),
+            datetime!(2023-11-01 09:00 +07:00),
+            FeedbackKind::Regulation,
+        )
+        .with_transfer(datetime!(2023-11-02 09:00 +07:00))
+        .unwrap()
+        .with_answer(datetime!(2023-11-20 10:00 +07:00))
+        .unwrap()
+        .with_satisfaction(Satisfaction::Satisfied)
+        .unwrap();
+        let json = serde_json::to_string(&item).unwrap();
+        // The serde form keeps the field names the derive gave.
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut names: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "agency",
+                "answered_at",
+                "further_complaint",
+                "id",
+                "kind",
+                "received_at",
+                "rejected_at",
+                "satisfaction",
+                "supplement_requested_at",
+                "transferred_at",
+            ]
+        );
+        assert_eq!(serde_json::from_str::<Feedback>(&json).unwrap(), item);
+
+        let answer = serde_json::to_value(item.answered_at()).unwrap();
+        let before_receipt =
+            serde_json::to_value(Some(datetime!(2023-10-31 09:00 +07:00))).unwrap();
+        let mut edited = value.clone();
+        edited["answered_at"] = before_receipt;
+        assert!(serde_json::from_value::<Feedback>(edited).is_err());
+        let mut edited = value.clone();
+        edited["rejected_at"] = answer;
+        assert!(serde_json::from_value::<Feedback>(edited).is_err(), "answered and rejected");
+        let mut edited = value;
+        edited["answered_at"] = serde_json::Value::Null;
+        assert!(serde_json::from_value::<Feedback>(edited).is_err(), "satisfied, no answer");
     }
 }

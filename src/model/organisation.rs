@@ -62,6 +62,7 @@ impl OrganisationCounts {
 /// # Ok::<(), cchc::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "OrganisationSnapshotParts", into = "OrganisationSnapshotParts")]
 pub struct OrganisationSnapshot {
     unit: AgencyCode,
     year: i32,
@@ -91,5 +92,54 @@ impl OrganisationSnapshot {
     /// Returns the counts.
     pub fn counts(&self) -> OrganisationCounts {
         self.counts
+    }
+}
+
+/// The serde form of an [`OrganisationSnapshot`]: deserializing goes through
+/// [`OrganisationSnapshot::new`], so a file cannot build a snapshot of a year outside
+/// 1900–2200.
+#[derive(Serialize, Deserialize)]
+struct OrganisationSnapshotParts {
+    unit: AgencyCode,
+    year: i32,
+    counts: OrganisationCounts,
+}
+
+impl TryFrom<OrganisationSnapshotParts> for OrganisationSnapshot {
+    type Error = Error;
+    fn try_from(p: OrganisationSnapshotParts) -> Result<Self> {
+        OrganisationSnapshot::new(p.unit, p.year, p.counts)
+    }
+}
+
+impl From<OrganisationSnapshot> for OrganisationSnapshotParts {
+    fn from(s: OrganisationSnapshot) -> Self {
+        Self { unit: s.unit, year: s.year, counts: s.counts }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deserializing_validates() {
+        let counts = OrganisationCounts {
+            agencies: 21,
+            divisions: 118,
+            sub_departments: 11,
+            district_divisions: 204,
+        };
+        let s = OrganisationSnapshot::new(AgencyCode::new("000.00.00.H49").unwrap(), 2023, counts)
+            .unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(
+            json,
+            "{\"unit\":\"000.00.00.H49\",\"year\":2023,\"counts\":{\"agencies\":21,\
+             \"divisions\":118,\"sub_departments\":11,\"district_divisions\":204}}"
+        );
+        assert_eq!(serde_json::from_str::<OrganisationSnapshot>(&json).unwrap(), s);
+        let bad_year = json.replace("2023", "2201");
+        assert!(serde_json::from_str::<OrganisationSnapshot>(&bad_year).is_err(), "{bad_year}");
     }
 }

@@ -23,6 +23,7 @@ use crate::{Error, Result};
 /// # Ok::<(), cchc::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PlanTaskParts", into = "PlanTaskParts")]
 pub struct PlanTask {
     id: String,
     title: String,
@@ -120,6 +121,7 @@ impl PlanTask {
 /// # Ok::<(), cchc::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ReformPlanParts", into = "ReformPlanParts")]
 pub struct ReformPlan {
     unit: AgencyCode,
     year: i32,
@@ -156,5 +158,119 @@ impl ReformPlan {
     /// Returns the tasks in plan order.
     pub fn tasks(&self) -> &[PlanTask] {
         &self.tasks
+    }
+}
+
+/// The serde form of a [`PlanTask`]: deserializing goes through [`PlanTask::new`] and
+/// [`PlanTask::completed_on`], so a file cannot build a task the constructors would
+/// refuse (an empty id, completed before it was created, ...).
+#[derive(Serialize, Deserialize)]
+struct PlanTaskParts {
+    id: String,
+    title: String,
+    created: Date,
+    deadline: Date,
+    completed: Option<Date>,
+}
+
+impl TryFrom<PlanTaskParts> for PlanTask {
+    type Error = Error;
+    fn try_from(p: PlanTaskParts) -> Result<Self> {
+        let task = PlanTask::new(&p.id, &p.title, p.created, p.deadline)?;
+        match p.completed {
+            Some(date) => task.completed_on(date),
+            None => Ok(task),
+        }
+    }
+}
+
+impl From<PlanTask> for PlanTaskParts {
+    fn from(t: PlanTask) -> Self {
+        Self {
+            id: t.id,
+            title: t.title,
+            created: t.created,
+            deadline: t.deadline,
+            completed: t.completed,
+        }
+    }
+}
+
+/// The serde form of a [`ReformPlan`]: deserializing goes through [`ReformPlan::new`]
+/// (and each task through [`PlanTask`]'s own checks), so a file cannot build a plan
+/// with two tasks of one id or a year outside 1900–2200.
+#[derive(Serialize, Deserialize)]
+struct ReformPlanParts {
+    unit: AgencyCode,
+    year: i32,
+    tasks: Vec<PlanTask>,
+}
+
+impl TryFrom<ReformPlanParts> for ReformPlan {
+    type Error = Error;
+    fn try_from(p: ReformPlanParts) -> Result<Self> {
+        ReformPlan::new(p.unit, p.year, p.tasks)
+    }
+}
+
+impl From<ReformPlan> for ReformPlanParts {
+    fn from(p: ReformPlan) -> Self {
+        Self { unit: p.unit, year: p.year, tasks: p.tasks }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    fn task(id: &str, completed: Option<Date>) -> PlanTask {
+        let t = PlanTask::new(id, "Rà soát TTHC", date!(2025 - 01 - 10), date!(2025 - 03 - 31))
+            .unwrap();
+        match completed {
+            Some(d) => t.completed_on(d).unwrap(),
+            None => t,
+        }
+    }
+
+    #[test]
+    fn deserializing_a_task_validates() {
+        let t = task("1.1", Some(date!(2025 - 03 - 20)));
+        let value = serde_json::to_value(&t).unwrap();
+        let mut names: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["completed", "created", "deadline", "id", "title"]);
+        assert_eq!(serde_json::from_value::<PlanTask>(value.clone()).unwrap(), t);
+
+        let mut edited = value.clone();
+        edited["completed"] = serde_json::to_value(Some(date!(2025 - 01 - 09))).unwrap();
+        assert!(serde_json::from_value::<PlanTask>(edited).is_err(), "completed before created");
+        let mut edited = value;
+        edited["id"] = serde_json::Value::from(" ");
+        assert!(serde_json::from_value::<PlanTask>(edited).is_err(), "blank id");
+    }
+
+    #[test]
+    fn deserializing_a_plan_validates() {
+        let plan = ReformPlan::new(
+            AgencyCode::new("000.00.00.H62").unwrap(),
+            2025,
+            vec![task("1", Some(date!(2025 - 02 - 01))), task("2", None)],
+        )
+        .unwrap();
+        let json = serde_json::to_string(&plan).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut names: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["tasks", "unit", "year"]);
+        assert_eq!(serde_json::from_str::<ReformPlan>(&json).unwrap(), plan);
+
+        let duplicate = json.replace("\"id\":\"2\"", "\"id\":\"1\"");
+        assert_ne!(duplicate, json);
+        assert!(serde_json::from_str::<ReformPlan>(&duplicate).is_err(), "{duplicate}");
+        let mut edited = value;
+        edited["year"] = serde_json::Value::from(1899);
+        assert!(serde_json::from_value::<ReformPlan>(edited).is_err(), "year 1899");
     }
 }
