@@ -98,16 +98,18 @@ mod store;
 
 pub use error::{CodecError, Error, RecordKind, Result};
 pub use id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode, UnitLevel};
-pub use metrics::display::{Lang, format_count, format_decimal, format_percent};
-pub use metrics::report::{Backlog, OneStopReport, Ratio};
 pub use metrics::catalogue::{
     AnnouncementStats, CatalogueScope, CatalogueStats, CutThreshold, ProcessingTimes, Savings,
     SavingsLine, TimeStats,
 };
+pub use metrics::display::{Lang, format_count, format_decimal, format_percent};
 pub use metrics::reform::{FeedbackStats, OrganisationChange, OrganisationDelta, PlanProgress};
-pub use model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
-pub use model::organisation::{OrganisationCounts, OrganisationSnapshot};
-pub use model::plan::{PlanTask, ReformPlan};
+pub use metrics::report::{Backlog, OneStopReport, Ratio};
+pub use metrics::scores::{
+    Band, IndexScore, Ranking, RobustnessReport, SipasResult, Target, index_score,
+    rank_index_scores, rank_robustness, rank_units, sipas, track_target,
+};
+pub use metrics::service_index::{GroupResult, IndicatorResult, ServiceIndex, Trace, Unscored};
 pub use model::agency::{Agency, AgencyKind, Level};
 pub use model::calendar::{CountingMode, WorkCalendar};
 pub use model::calendar::{Holiday, LunarDate, WorkingHours, YearSchedule};
@@ -115,25 +117,23 @@ pub use model::dossier::{
     Channel, ClockRule, Dossier, DossierHeader, DossierStatus, EventKind, LifecycleEvent, Outcome,
     PendingState, classify,
 };
+pub use model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
+pub use model::organisation::{OrganisationCounts, OrganisationSnapshot};
+pub use model::plan::{PlanTask, ReformPlan};
 pub use model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureBuilder, ProcedureStatus,
 };
-pub use metrics::scores::{
-    Band, IndexScore, Ranking, RobustnessReport, SipasResult, Target, index_score, rank_index_scores,
-    rank_robustness, rank_units, sipas, track_target,
-};
-pub use metrics::service_index::{GroupResult, IndicatorResult, ServiceIndex, Trace, Unscored};
+pub use model::scope::{Period, Scope, ScopeTest};
 pub use model::score::{
     Assessment, DecisionGroup, FrameworkNode, FrameworkSpec, IndexFramework, LeafPoints, Points,
     PortalGroup, ScoreSource, SipasFactor, Survey, SurveyItem, score_indicator,
 };
-pub use model::scope::{Period, Scope, ScopeTest};
 pub use model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET, start_of_day, vietnam_date};
 #[doc(hidden)]
 pub use store::format::write_version_for_tests;
 pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
-pub use store::{Assessments, Frameworks, Surveys};
 pub use store::{
     Action, Agencies, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter, Dossiers,
     ImportSummary, Importer, NewDossier, Persisted, Procedures, Store, StoreBuilder, VerifyReport,
 };
+pub use store::{Assessments, Frameworks, Surveys};

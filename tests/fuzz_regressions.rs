@@ -136,7 +136,8 @@ fn saved_inputs_decode_without_breaking_invariants() {
         .into_iter()
         .map(|(name, bytes, _)| (name.to_owned(), bytes))
         .collect();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/decode_records");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/decode_records");
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries {
             let path = entry.unwrap().path();

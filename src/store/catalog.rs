@@ -11,7 +11,9 @@ use crate::id::{AgencyCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, Level};
 use crate::model::procedure::{Procedure, ProcedureStatus};
 use crate::store::codec::{corrupt, decode, encode};
-use crate::store::keys::{AgencyKey, FieldKey, Group, Node, ProcedureKey, procedure_version_key, tree};
+use crate::store::keys::{
+    AgencyKey, FieldKey, Group, Node, ProcedureKey, procedure_version_key, tree,
+};
 use crate::store::records::{AgencyRecord, ProcedureRecord};
 use crate::store::{Inner, Store, poisoned};
 use crate::{Error, RecordKind, Result};
@@ -144,7 +146,8 @@ impl Catalog {
             self.agencies.get(agency).ok_or_else(|| not_found(RecordKind::Agency, agency))?;
         for _ in 0..64 {
             let Some(parent) = entry.agency.parent() else { break };
-            entry = self.agencies.get(parent).ok_or_else(|| not_found(RecordKind::Agency, parent))?;
+            entry =
+                self.agencies.get(parent).ok_or_else(|| not_found(RecordKind::Agency, parent))?;
         }
         Ok(entry.key)
     }

@@ -141,14 +141,24 @@ pub(crate) fn encode_row(row: &Row) -> Vec<u8> {
 }
 
 /// Walks a row, calling `visit` with each node and its encoded counts.
-fn walk_row(bytes: &[u8], key: &[u8], mut visit: impl FnMut([u8; 5], &[u8]) -> Result<()>) -> Result<()> {
+fn walk_row(
+    bytes: &[u8],
+    key: &[u8],
+    mut visit: impl FnMut([u8; 5], &[u8]) -> Result<()>,
+) -> Result<()> {
     let bad = |why: &str| corrupt(crate::store::keys::tree::COUNTERS, key, why.to_owned());
     let mut at = 0;
     while at < bytes.len() {
-        let node: [u8; 5] = bytes.get(at..at + 5).and_then(|s| s.try_into().ok()).ok_or_else(|| bad("truncated node"))?;
+        let node: [u8; 5] = bytes
+            .get(at..at + 5)
+            .and_then(|s| s.try_into().ok())
+            .ok_or_else(|| bad("truncated node"))?;
         at += 5;
         let len = read_varint(bytes, &mut at).ok_or_else(|| bad("truncated length"))?;
-        let end = usize::try_from(len).ok().and_then(|l| at.checked_add(l)).ok_or_else(|| bad("length overflow"))?;
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|l| at.checked_add(l))
+            .ok_or_else(|| bad("length overflow"))?;
         let counts = bytes.get(at..end).ok_or_else(|| bad("truncated counts"))?;
         visit(node, counts)?;
         at = end;
@@ -168,7 +178,12 @@ pub(crate) fn decode_row(bytes: &[u8], key: &[u8]) -> Result<Row> {
 
 /// Adds the counts of the `nodes` found in an encoded row to `total`, decoding only
 /// those nodes' vectors.
-pub(crate) fn add_row_nodes(bytes: &[u8], key: &[u8], nodes: &[[u8; 5]], total: &mut Counts) -> Result<()> {
+pub(crate) fn add_row_nodes(
+    bytes: &[u8],
+    key: &[u8],
+    nodes: &[[u8; 5]],
+    total: &mut Counts,
+) -> Result<()> {
     walk_row(bytes, key, |node, counts| {
         if nodes.contains(&node) {
             for (t, c) in total.iter_mut().zip(decode_counts(counts, key)?) {

@@ -165,7 +165,6 @@ pub(crate) fn counter_key(group: Group, grain: Grain, bucket: u32) -> [u8; COUNT
     key
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

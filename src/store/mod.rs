@@ -118,7 +118,11 @@ impl StoreBuilder {
     /// Saturday mornings). Dossiers received by that agency are timed with it; the
     /// instants it yields are recorded in their events, so a later change of calendar
     /// never changes stored outcomes.
-    pub fn agency_calendar(mut self, agency: crate::id::AgencyCode, calendar: WorkCalendar) -> Self {
+    pub fn agency_calendar(
+        mut self,
+        agency: crate::id::AgencyCode,
+        calendar: WorkCalendar,
+    ) -> Self {
         self.agency_calendars.insert(agency, calendar);
         self
     }
