@@ -177,21 +177,69 @@ pub(crate) fn decode_row(bytes: &[u8], key: &[u8]) -> Result<Row> {
 }
 
 /// Adds the counts of the `nodes` found in an encoded row to `total`, decoding only
-/// those nodes' vectors.
+/// those nodes' vectors and stopping after the last of them (rows are sorted).
 pub(crate) fn add_row_nodes(
     bytes: &[u8],
     key: &[u8],
     nodes: &[[u8; 5]],
     total: &mut Counts,
 ) -> Result<()> {
+    let Some(&last) = nodes.iter().max() else { return Ok(()) };
+    let mut done = false;
     walk_row(bytes, key, |node, counts| {
+        if done {
+            return Ok(());
+        }
         if nodes.contains(&node) {
             for (t, c) in total.iter_mut().zip(decode_counts(counts, key)?) {
                 *t += c;
             }
         }
+        done = node >= last;
         Ok(())
     })
+}
+
+fn push_node(out: &mut Vec<u8>, node: [u8; 5], counts: &Counts) {
+    let encoded = encode_counts(counts);
+    if !encoded.is_empty() {
+        out.extend_from_slice(&node);
+        push_varint(out, encoded.len() as u64);
+        out.extend_from_slice(&encoded);
+    }
+}
+
+/// Adds `delta` to an encoded row and returns the new encoding: a merge of the two
+/// sorted node lists that copies untouched nodes' bytes as they are and re-encodes
+/// only the nodes that changed, so a single event's cost does not grow with the
+/// number of nodes decoded. Nodes that reach all zeros are dropped.
+pub(crate) fn patch_row(bytes: &[u8], key: &[u8], delta: &Row) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() + delta.len() * 12);
+    let mut pending = delta.iter().peekable();
+    walk_row(bytes, key, |node, counts| {
+        while let Some((d_node, d_counts)) = pending.next_if(|(d, _)| **d < node) {
+            push_node(&mut out, *d_node, d_counts);
+        }
+        match pending.next_if(|(d, _)| **d == node) {
+            Some((_, d_counts)) => {
+                let mut sum = decode_counts(counts, key)?;
+                for (s, d) in sum.iter_mut().zip(d_counts) {
+                    *s += d;
+                }
+                push_node(&mut out, node, &sum);
+            }
+            None => {
+                out.extend_from_slice(&node);
+                push_varint(&mut out, counts.len() as u64);
+                out.extend_from_slice(counts);
+            }
+        }
+        Ok(())
+    })?;
+    for (d_node, d_counts) in pending {
+        push_node(&mut out, *d_node, d_counts);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -232,6 +280,34 @@ mod tests {
                 add_row_nodes(&bytes, b"k", &[*node], &mut total).unwrap();
                 prop_assert_eq!(&total, counts);
             }
+        }
+
+        #[test]
+        fn patching_a_row_equals_decoding_adding_and_encoding(
+            stored in proptest::collection::btree_map(0u8..40, proptest::collection::vec(-3i64..4, MEASURE_COUNT), 0..20),
+            delta in proptest::collection::btree_map(0u8..40, proptest::collection::vec(-3i64..4, MEASURE_COUNT), 0..20),
+        ) {
+            let to_row = |m: &std::collections::BTreeMap<u8, Vec<i64>>| -> Row {
+                m.iter()
+                    .map(|(n, v)| {
+                        let mut c = [0i64; MEASURE_COUNT];
+                        c.copy_from_slice(v);
+                        ([1, 0, 0, 0, *n], c)
+                    })
+                    .filter(|(_, c)| c.iter().any(|&x| x != 0))
+                    .collect()
+            };
+            let (stored, delta) = (to_row(&stored), to_row(&delta));
+            let mut expected = stored.clone();
+            for (node, d) in &delta {
+                let e = expected.entry(*node).or_insert([0; MEASURE_COUNT]);
+                for (x, y) in e.iter_mut().zip(d) {
+                    *x += y;
+                }
+            }
+            expected.retain(|_, c| c.iter().any(|&x| x != 0));
+            let patched = patch_row(&encode_row(&stored), b"k", &delta).unwrap();
+            prop_assert_eq!(&patched, &encode_row(&expected));
         }
 
         #[test]

@@ -12,7 +12,7 @@ use crate::model::dossier::{ClockRule, Dossier};
 use crate::model::measure::{Contribution, Counts, MEASURE_COUNT, contributions};
 use crate::model::scope::{Period, Scope};
 use crate::store::catalog::not_found;
-use crate::store::codec::{Row, add_row_nodes, decode_row, encode_row, hex};
+use crate::store::codec::{Row, add_row_nodes, decode_row, encode_row, hex, patch_row};
 use crate::store::keys::{COUNTER_KEY_LEN, Grain, Group, Node, bucket, counter_key, tree};
 use crate::store::{Store, poisoned};
 use crate::{Error, RecordKind, Result};
@@ -138,21 +138,13 @@ pub(crate) fn apply_rows(
     counters: &TransactionalTree,
 ) -> Result<(), ConflictableTransactionError<Error>> {
     for (key, delta) in rows {
-        let mut row = match counters.get(key)? {
-            Some(bytes) => decode_row(&bytes, key).map_err(ConflictableTransactionError::Abort)?,
-            None => Row::new(),
-        };
-        for (node, d) in delta {
-            let counts = row.entry(*node).or_insert([0; MEASURE_COUNT]);
-            for (c, d) in counts.iter_mut().zip(d) {
-                *c += d;
-            }
-        }
-        row.retain(|_, counts| counts.iter().any(|&c| c != 0));
-        if row.is_empty() {
+        let stored = counters.get(key)?;
+        let bytes = patch_row(stored.as_deref().unwrap_or_default(), key, delta)
+            .map_err(ConflictableTransactionError::Abort)?;
+        if bytes.is_empty() {
             counters.remove(key)?;
         } else {
-            counters.insert(key, encode_row(&row))?;
+            counters.insert(key, bytes)?;
         }
     }
     Ok(())
