@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use cchc::io::{self, Format, RecordType};
+use cchc::model::score;
 use cchc::{
     ClockRule, DossierCode, Error, Level, Outcome, Period, Scope, Store,
     demo::{self, DemoSpec},
@@ -354,14 +355,72 @@ fn a_failed_batch_writes_nothing_and_earlier_batches_stay() {
     assert!(store.verify().unwrap().is_clean());
 }
 
+/// Two organisation snapshots, the Decision 766 portal area framework with two
+/// assessments (one with a missing leaf) and a SIPAS survey.
+fn add_score_records(store: &Store) {
+    let unit = cchc::AgencyCode::new("000.00.00.H49").unwrap();
+    for (year, counts) in [(2015, (23, 164, 18, 223)), (2023, (21, 118, 11, 204))] {
+        let (a, d, s, dd) = counts;
+        let snap = cchc::OrganisationSnapshot::new(
+            unit.clone(),
+            year,
+            cchc::OrganisationCounts::try_from_signed(a, d, s, dd).unwrap(),
+        )
+        .unwrap();
+        store.organisation().unwrap().insert(&snap).unwrap();
+    }
+    let groups = score::decision766_portal().area_level();
+    store.frameworks().insert(&groups).unwrap();
+    let full = [
+        ("CKMB", 13.2),
+        ("TDGQ", 18.4),
+        ("CLGQ", 7.7),
+        ("TTTT", 7.6),
+        ("MDHL", 17.6),
+        ("MDSH", 15.6),
+    ]
+    .map(|(id, p)| score::LeafPoints::scored(id, p));
+    let a = score::Assessment::new(&groups, "49", 2024, full.clone()).unwrap();
+    store.assessments().insert(&a).unwrap();
+    let mut partial = full.to_vec();
+    partial[5] = score::LeafPoints::missing("MDSH");
+    let b = score::Assessment::new(&groups, "48", 2024, partial).unwrap();
+    store.assessments().insert(&b).unwrap();
+    let survey = score::Survey::new(
+        "49",
+        2023,
+        vec![
+            score::SurveyItem::new("q1", score::SipasFactor::TiepCanDichVu, "Tiếp cận"),
+            score::SurveyItem::new("q2", score::SipasFactor::CongChuc, "Công chức"),
+        ],
+        vec![vec![Some(5), Some(4)], vec![Some(3), None]],
+    )
+    .unwrap();
+    store.surveys().insert(&survey).unwrap();
+}
+
 #[test]
 fn a_backup_restores_to_an_equal_store() {
     let source = Store::temporary().unwrap();
     demo::populate(&source, &DemoSpec::quang_nam_2023().with_dossiers(3_000), |_, _| {}).unwrap();
-    // Sample data on top: agencies with validity, a one-stop centre, several versions.
+    add_score_records(&source);
     let dir = tempfile::tempdir().unwrap();
     let manifest = io::backup::export(&source, dir.path()).unwrap();
     assert_eq!((manifest.agencies, manifest.dossiers), (280, 3_000));
+    assert_eq!(manifest.version, 2);
+    // The demo adds feedback and one plan; add_score_records the rest.
+    assert_eq!(manifest.feedback, source.feedback().unwrap().len() as u64);
+    assert!(manifest.feedback > 0);
+    assert_eq!(
+        (
+            manifest.plans,
+            manifest.organisation,
+            manifest.frameworks,
+            manifest.assessments,
+            manifest.surveys
+        ),
+        (1, 2, 1, 2, 1)
+    );
     assert_eq!(
         manifest.procedure_versions,
         source.procedures().all_versions().unwrap().len() as u64
@@ -376,6 +435,20 @@ fn a_backup_restores_to_an_equal_store() {
     assert_eq!(
         copy.procedures().all_versions().unwrap(),
         source.procedures().all_versions().unwrap()
+    );
+    assert_eq!(copy.feedback().unwrap().all().unwrap(), source.feedback().unwrap().all().unwrap());
+    assert_eq!(copy.plans().unwrap().all().unwrap(), source.plans().unwrap().all().unwrap());
+    assert_eq!(
+        copy.organisation().unwrap().all().unwrap(),
+        source.organisation().unwrap().all().unwrap()
+    );
+    assert_eq!(copy.frameworks().all().unwrap(), source.frameworks().all().unwrap());
+    assert_eq!(copy.assessments().all().unwrap(), source.assessments().all().unwrap());
+    assert_eq!(copy.surveys().all().unwrap(), source.surveys().all().unwrap());
+    let nov = Period::month(2023, 11).unwrap();
+    assert_eq!(
+        copy.feedback_stats(&Scope::All, nov).unwrap(),
+        source.feedback_stats(&Scope::All, nov).unwrap()
     );
     for d in source.dossiers().iter() {
         let d = d.unwrap();
@@ -413,7 +486,18 @@ fn a_backup_restores_to_an_equal_store() {
     // A second export of the copy is byte for byte the first.
     let again = tempfile::tempdir().unwrap();
     io::backup::export(&copy, again.path()).unwrap();
-    for name in ["manifest.json", "agencies.jsonl", "procedures.jsonl", "dossiers.jsonl"] {
+    for name in [
+        "manifest.json",
+        "agencies.jsonl",
+        "procedures.jsonl",
+        "dossiers.jsonl",
+        "feedback.jsonl",
+        "plans.jsonl",
+        "organisation.jsonl",
+        "frameworks.jsonl",
+        "assessments.jsonl",
+        "surveys.jsonl",
+    ] {
         assert_eq!(
             std::fs::read(dir.path().join(name)).unwrap(),
             std::fs::read(again.path().join(name)).unwrap(),
@@ -459,6 +543,21 @@ fn the_sample_files_round_trip_through_a_backup() {
         source.procedures().all_versions().unwrap()
     );
     assert!(copy.verify().unwrap().is_clean());
+
+    // A version 1 backup (no files for the newer collections) still restores.
+    let text = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    let v1: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut v1 = v1.as_object().unwrap().clone();
+    v1.insert("version".into(), 1.into());
+    for name in ["feedback", "plans", "organisation", "frameworks", "assessments", "surveys"] {
+        v1.remove(name);
+        std::fs::remove_file(dir.path().join(format!("{name}.jsonl"))).unwrap();
+    }
+    std::fs::write(dir.path().join("manifest.json"), serde_json::to_string(&v1).unwrap()).unwrap();
+    let old = Store::temporary().unwrap();
+    let manifest = io::backup::restore(&old, dir.path()).unwrap();
+    assert_eq!((manifest.version, manifest.feedback), (1, 0));
+    assert_eq!(old.report(&Scope::All, march).unwrap(), source.report(&Scope::All, march).unwrap());
 }
 
 #[test]

@@ -2,8 +2,11 @@
 //!
 //! A backup directory holds `manifest.json`, `agencies.jsonl`, `procedures.jsonl`
 //! (every version) and `dossiers.jsonl` (each dossier with its events after
-//! receipt, nested). The rows are the import rows of `docs/import.md`; the layout
-//! is specified in `docs/backup.md`. A backup is a logical copy: restore replays
+//! receipt, nested) as import rows of `docs/import.md`, and one file per other
+//! collection (`feedback.jsonl`, `plans.jsonl`, `organisation.jsonl`,
+//! `frameworks.jsonl`, `assessments.jsonl`, `surveys.jsonl`) holding the domain
+//! types' serde forms, which validate when read back. The layout is specified in
+//! `docs/backup.md`. A backup is a logical copy: restore replays
 //! the receipts and actions through the store, which recomputes appointments and
 //! counters with its own calendar, so restoring into a store with the same
 //! calendar and counting mode gives equal dossiers, equal reports and a clean
@@ -28,6 +31,7 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -38,8 +42,9 @@ use crate::{Error, Result};
 
 /// The `format` value of a backup manifest.
 pub const BACKUP_FORMAT: &str = "cchc-backup";
-/// The version of the backup layout this build writes and reads.
-pub const BACKUP_VERSION: u32 = 1;
+/// The version of the backup layout this build writes. Version 1 (agencies,
+/// procedures and dossiers only) is still read.
+pub const BACKUP_VERSION: u32 = 2;
 
 /// The manifest of a backup: what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +61,24 @@ pub struct Manifest {
     pub dossiers: u64,
     /// Events after receipt, nested in the dossiers.
     pub events: u64,
+    /// Feedback items in `feedback.jsonl` (0 in a version 1 backup).
+    #[serde(default)]
+    pub feedback: u64,
+    /// Reform plans in `plans.jsonl`.
+    #[serde(default)]
+    pub plans: u64,
+    /// Organisation snapshots in `organisation.jsonl`.
+    #[serde(default)]
+    pub organisation: u64,
+    /// Index frameworks in `frameworks.jsonl`.
+    #[serde(default)]
+    pub frameworks: u64,
+    /// Assessments in `assessments.jsonl`.
+    #[serde(default)]
+    pub assessments: u64,
+    /// SIPAS surveys in `surveys.jsonl`.
+    #[serde(default)]
+    pub surveys: u64,
 }
 
 fn write_line(w: &mut impl Write, value: serde_json::Map<String, Value>) -> Result<()> {
@@ -108,6 +131,43 @@ pub fn write_dossiers(store: &Store, mut w: impl Write) -> Result<(u64, u64)> {
     Ok((dossiers, events))
 }
 
+/// Writes each value's serde form as a JSON line; returns how many.
+///
+/// # Errors
+/// [`Error::Io`] when writing or serializing fails.
+pub fn write_values<T: Serialize>(values: &[T], mut w: impl Write) -> Result<u64> {
+    for v in values {
+        serde_json::to_writer(&mut w, v).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(values.len() as u64)
+}
+
+/// Reads one serde value per non-blank line of the file at `path`.
+///
+/// # Errors
+/// [`Error::Import`] naming the file and line of a value that does not parse or
+/// validate; [`Error::Io`] when reading fails.
+pub fn read_values<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
+    use std::io::BufRead;
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut out = Vec::new();
+    for (i, line) in file.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value = serde_json::from_str(&line).map_err(|e| Error::Import {
+            file: path.display().to_string(),
+            line: i as u64 + 1,
+            field: String::new(),
+            reason: e.to_string(),
+        })?;
+        out.push(value);
+    }
+    Ok(out)
+}
+
 /// Exports every collection into `dir` (created if missing): the files of
 /// `docs/backup.md` and the manifest, written last.
 ///
@@ -128,6 +188,20 @@ pub fn export(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
     let mut w = create("dossiers.jsonl")?;
     let (dossiers, events) = write_dossiers(store, &mut w)?;
     w.flush()?;
+    let write = |name: &str, f: &dyn Fn(&mut BufWriter<std::fs::File>) -> Result<u64>| {
+        let mut w = create(name)?;
+        let n = f(&mut w)?;
+        w.flush()?;
+        Ok::<u64, Error>(n)
+    };
+    let feedback = write("feedback.jsonl", &|w| write_values(&store.feedback()?.all()?, w))?;
+    let plans = write("plans.jsonl", &|w| write_values(&store.plans()?.all()?, w))?;
+    let organisation =
+        write("organisation.jsonl", &|w| write_values(&store.organisation()?.all()?, w))?;
+    let frameworks = write("frameworks.jsonl", &|w| write_values(&store.frameworks().all()?, w))?;
+    let assessments =
+        write("assessments.jsonl", &|w| write_values(&store.assessments().all()?, w))?;
+    let surveys = write("surveys.jsonl", &|w| write_values(&store.surveys().all()?, w))?;
     let manifest = Manifest {
         format: BACKUP_FORMAT.to_owned(),
         version: BACKUP_VERSION,
@@ -135,6 +209,12 @@ pub fn export(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
         procedure_versions,
         dossiers,
         events,
+        feedback,
+        plans,
+        organisation,
+        frameworks,
+        assessments,
+        surveys,
     };
     let mut w = create("manifest.json")?;
     serde_json::to_writer_pretty(&mut w, &manifest).map_err(std::io::Error::other)?;
@@ -152,8 +232,9 @@ fn manifest_error(dir: &Path, field: &str, reason: String) -> Error {
     }
 }
 
-/// Restores a backup written by [`export`] into an empty store, then checks that
-/// the counts match the manifest.
+/// Restores a backup written by [`export`] (version 2, or version 1 without the
+/// newer collections) into an empty store, then checks that the counts match the
+/// manifest.
 ///
 /// # Errors
 /// [`Error::InvalidInput`] when the store is not empty; [`Error::Import`] for a
@@ -164,6 +245,12 @@ pub fn restore(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
     if !store.agencies().is_empty()
         || !store.procedures().is_empty()
         || !store.dossiers().is_empty()
+        || !store.feedback()?.is_empty()
+        || !store.plans()?.is_empty()
+        || !store.organisation()?.is_empty()
+        || !store.frameworks().is_empty()
+        || !store.assessments().is_empty()
+        || !store.surveys().is_empty()
     {
         return Err(Error::invalid("store", "a backup is restored into an empty store"));
     }
@@ -177,15 +264,27 @@ pub fn restore(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
             format!("{:?} is not {BACKUP_FORMAT}", manifest.format),
         ));
     }
-    if manifest.version != BACKUP_VERSION {
+    if !(1..=BACKUP_VERSION).contains(&manifest.version) {
         return Err(manifest_error(
             dir,
             "version",
-            format!("version {} is not {BACKUP_VERSION}", manifest.version),
+            format!("version {} is not 1 to {BACKUP_VERSION}", manifest.version),
         ));
     }
-    let mut restored =
-        Manifest { agencies: 0, procedure_versions: 0, dossiers: 0, events: 0, ..manifest.clone() };
+    let mut restored = Manifest {
+        format: manifest.format.clone(),
+        version: manifest.version,
+        agencies: 0,
+        procedure_versions: 0,
+        dossiers: 0,
+        events: 0,
+        feedback: 0,
+        plans: 0,
+        organisation: 0,
+        frameworks: 0,
+        assessments: 0,
+        surveys: 0,
+    };
     for (name, record_type) in [
         ("agencies.jsonl", RecordType::Agencies),
         ("procedures.jsonl", RecordType::Procedures),
@@ -206,11 +305,20 @@ pub fn restore(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
         restored.dossiers += report.dossiers;
         restored.events += report.events;
     }
+    if manifest.version >= 2 {
+        restore_collections(store, dir, &mut restored)?;
+    }
     for (field, want, got) in [
         ("agencies", manifest.agencies, restored.agencies),
         ("procedure_versions", manifest.procedure_versions, restored.procedure_versions),
         ("dossiers", manifest.dossiers, restored.dossiers),
         ("events", manifest.events, restored.events),
+        ("feedback", manifest.feedback, restored.feedback),
+        ("plans", manifest.plans, restored.plans),
+        ("organisation", manifest.organisation, restored.organisation),
+        ("frameworks", manifest.frameworks, restored.frameworks),
+        ("assessments", manifest.assessments, restored.assessments),
+        ("surveys", manifest.surveys, restored.surveys),
     ] {
         if want != got {
             return Err(manifest_error(
@@ -221,4 +329,36 @@ pub fn restore(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
         }
     }
     Ok(restored)
+}
+
+/// Reads and inserts the collections added in version 2, frameworks before the
+/// assessments that need them. Each file is read in full before it is written.
+fn restore_collections(store: &Store, dir: &Path, restored: &mut Manifest) -> Result<()> {
+    fn each<T: DeserializeOwned>(
+        dir: &Path,
+        name: &str,
+        insert: impl Fn(&T) -> Result<()>,
+    ) -> Result<u64> {
+        let path = dir.join(name);
+        let values: Vec<T> = read_values(&path)?;
+        for (i, v) in values.iter().enumerate() {
+            insert(v).map_err(|e| Error::Import {
+                file: path.display().to_string(),
+                line: i as u64 + 1,
+                field: String::new(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(values.len() as u64)
+    }
+    let feedback = store.feedback()?;
+    restored.feedback = each(dir, "feedback.jsonl", |v| feedback.insert(v))?;
+    let plans = store.plans()?;
+    restored.plans = each(dir, "plans.jsonl", |v| plans.insert(v))?;
+    let organisation = store.organisation()?;
+    restored.organisation = each(dir, "organisation.jsonl", |v| organisation.insert(v))?;
+    restored.frameworks = each(dir, "frameworks.jsonl", |v| store.frameworks().insert(v))?;
+    restored.assessments = each(dir, "assessments.jsonl", |v| store.assessments().insert(v))?;
+    restored.surveys = each(dir, "surveys.jsonl", |v| store.surveys().insert(v))?;
+    Ok(())
 }
