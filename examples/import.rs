@@ -41,7 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(RecordType::Procedures) => 1,
         Some(RecordType::Dossiers) => 2,
         Some(RecordType::Events) => 3,
-        None => 4,
+        Some(RecordType::Feedback | RecordType::Assessments) => 4,
+        None => 5,
     };
     files.sort_by_key(|p| (rank(p), p.clone()));
     let store = match &store_path {

@@ -289,6 +289,223 @@ fn bad_files_are_rejected_with_file_line_and_field() {
     ));
 }
 
+fn instant(text: &str) -> time::OffsetDateTime {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+}
+
+#[test]
+fn feedback_samples_import_with_every_step() {
+    let store = catalogue_store();
+    let csv = io::import_file(&store, data("feedback.csv")).unwrap();
+    assert_eq!((csv.rows, csv.feedback), (4, 4));
+    let jsonl = io::import_file(&store, data("feedback.jsonl")).unwrap();
+    assert_eq!((jsonl.rows, jsonl.feedback), (3, 3));
+    let all = store.feedback().unwrap().all().unwrap();
+    assert_eq!(all.len(), 7);
+    let agency = |t: &str| cchc::AgencyCode::new(t).unwrap();
+    let id = |t: &str| cchc::FeedbackId::new(t).unwrap();
+    // Row 3 of feedback.csv: transferred, answered, not satisfied, complained again.
+    let expected = cchc::Feedback::new(
+        id("1022-2024-000102"),
+        agency("000.00.01.H49"),
+        instant("2024-03-04T14:30:00+07:00"),
+        cchc::FeedbackKind::Staff,
+    )
+    .with_transfer(instant("2024-03-05T08:00:00+07:00"))
+    .unwrap()
+    .with_answer(instant("2024-03-28T16:00:00+07:00"))
+    .unwrap()
+    .with_satisfaction(cchc::Satisfaction::NotSatisfied)
+    .unwrap()
+    .with_further_complaint(true)
+    .unwrap();
+    assert_eq!(all.iter().find(|f| f.id() == expected.id()), Some(&expected));
+    // Line 2 of feedback.jsonl: rejected by the one-stop centre.
+    let expected = cchc::Feedback::new(
+        id("1022-2024-000202"),
+        agency("000.00.50.H49"),
+        instant("2024-03-12T10:30:00+07:00"),
+        cchc::FeedbackKind::Staff,
+    )
+    .with_rejection(instant("2024-03-18T08:00:00+07:00"))
+    .unwrap();
+    assert_eq!(all.iter().find(|f| f.id() == expected.id()), Some(&expected));
+    // Importing a file again is a duplicate, and writes nothing.
+    let (_, line, field, _) = import_error(
+        &store,
+        "feedback.jsonl",
+        &std::fs::read_to_string(data("feedback.jsonl")).unwrap(),
+    );
+    assert_eq!((line, field.as_str()), (1, "id"));
+    assert_eq!(store.feedback().unwrap().len(), 7);
+}
+
+#[test]
+fn assessment_samples_import_one_row_per_leaf() {
+    let store = Store::temporary().unwrap();
+    let groups = score::decision766_portal().area_level();
+    store.frameworks().insert(&groups).unwrap();
+    let csv = io::import_file(&store, data("assessments.csv")).unwrap();
+    assert_eq!((csv.rows, csv.assessments), (12, 2));
+    let jsonl = io::import_file(&store, data("assessments.jsonl")).unwrap();
+    assert_eq!((jsonl.rows, jsonl.assessments), (12, 2));
+    assert_eq!(store.assessments().len(), 4);
+    let leaves = |points: [(&str, Option<f64>); 6]| {
+        points.map(|(id, p)| match p {
+            Some(p) => score::LeafPoints::scored(id, p),
+            None => score::LeafPoints::missing(id),
+        })
+    };
+    let want_48 = score::Assessment::new(
+        &groups,
+        "48",
+        2024,
+        leaves([
+            ("CKMB", Some(15.1)),
+            ("TDGQ", Some(17.0)),
+            ("CLGQ", Some(6.5)),
+            ("TTTT", Some(5.2)),
+            ("MDHL", Some(16.0)),
+            ("MDSH", None),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(store.assessments().get(groups.id(), 2024, "48").unwrap(), Some(want_48));
+    let want_49 = score::Assessment::new(
+        &groups,
+        "49",
+        2023,
+        leaves([
+            ("CKMB", Some(12.0)),
+            ("TDGQ", Some(19.5)),
+            ("CLGQ", Some(6.0)),
+            ("TTTT", Some(4.8)),
+            ("MDHL", None),
+            ("MDSH", Some(11.25)),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(store.assessments().get(groups.id(), 2023, "49").unwrap(), Some(want_49));
+}
+
+const FEEDBACK: &str = "id,agency,received_at,kind,answered_at,satisfaction\n";
+const ASSESSMENT: &str = "framework,unit,year,leaf,points\n";
+
+#[test]
+fn bad_feedback_and_assessment_files_write_nothing() {
+    let store = catalogue_store();
+    let groups = score::decision766_portal().area_level();
+    store.frameworks().insert(&groups).unwrap();
+    let fw = groups.id();
+    let six = |unit: &str, last: &str| {
+        let mut text = String::new();
+        for (leaf, p) in [("CKMB", "1"), ("TDGQ", "2"), ("CLGQ", "3"), ("TTTT", "4"), ("MDHL", "5")]
+        {
+            writeln!(text, "{fw},{unit},2024,{leaf},{p}").unwrap();
+        }
+        writeln!(text, "{fw},{unit},2024,MDSH,{last}").unwrap();
+        text
+    };
+    let cases: Vec<(&str, String, u64, &str, &str)> = vec![
+        (
+            "feedback.csv",
+            format!(
+                "{FEEDBACK}1022-1,000.00.00.H49,2024-03-01T09:00:00+07:00,regulation,,\n\
+                 1022-2,000.00.00.H49,2024-03-04T09:00:00+07:00,regulation,2024-03-01T09:00:00+07:00,\n"
+            ),
+            3,
+            "answered_at",
+            "before",
+        ),
+        (
+            "feedback.csv",
+            format!(
+                "{FEEDBACK}1022-1,000.00.00.H49,2024-03-01T09:00:00+07:00,regulation,,\n\
+                 1022-2,000.00.99.H49,2024-03-04T09:00:00+07:00,regulation,,\n"
+            ),
+            3,
+            "agency",
+            "not found",
+        ),
+        (
+            "feedback.jsonl",
+            "{\"id\": \"1022-1\", \"agency\": \"000.00.00.H49\", \
+             \"received_at\": \"2024-03-01T09:00:00+07:00\", \"kind\": \"regulation\", \
+             \"satisfaction\": \"satisfied\"}\n"
+                .into(),
+            1,
+            "satisfaction",
+            "needs an answer",
+        ),
+        (
+            "feedback.jsonl",
+            "{\"id\": \"1022-1\", \"agency\": \"000.00.00.H49\", \
+             \"received_at\": \"2024-03-01T09:00:00+07:00\", \"kind\": \"complaint\"}\n"
+                .into(),
+            1,
+            "kind",
+            "is not one of",
+        ),
+        ("assessments.csv", format!("{ASSESSMENT}{}", six("49", "30")), 7, "points", "outside"),
+        (
+            "assessments.csv",
+            format!("{ASSESSMENT}{}{}", six("49", "missing"), six("48", "lots")),
+            13,
+            "points",
+            "is not a number",
+        ),
+        (
+            "assessments.csv",
+            format!("{ASSESSMENT}{}", six("49", "1").replace("TTTT", "TTHC")),
+            5,
+            "leaf",
+            "is not a leaf",
+        ),
+        (
+            "assessments.csv",
+            format!("{ASSESSMENT}{}", six("49", "1").replace("TTTT", "CKMB")),
+            5,
+            "leaf",
+            "given twice",
+        ),
+        (
+            "assessments.jsonl",
+            "{\"framework\": \"vn.papi\", \"unit\": \"49\", \"year\": 2024, \
+             \"leaf\": \"1\", \"points\": 1}\n"
+                .into(),
+            1,
+            "framework",
+            "not found",
+        ),
+        (
+            // Five of six leaves: the group is rejected at its first row.
+            "assessments.jsonl",
+            ["CKMB", "TDGQ", "CLGQ", "TTTT", "MDHL"].iter().fold(
+                String::new(),
+                |mut text, leaf| {
+                    writeln!(
+                        text,
+                        "{{\"framework\": \"{fw}\", \"unit\": \"49\", \"year\": 2024, \
+                     \"leaf\": \"{leaf}\", \"points\": 1}}"
+                    )
+                    .unwrap();
+                    text
+                },
+            ),
+            1,
+            "leaf",
+            "MDSH has no points",
+        ),
+    ];
+    for (name, content, line, field, reason) in cases {
+        let got = import_error(&store, name, &content);
+        assert_eq!((got.0.as_str(), got.1, got.2.as_str()), (name, line, field), "{content}");
+        assert!(got.3.contains(reason), "{name} {field}: {}", got.3);
+        assert!(store.feedback().unwrap().is_empty(), "{name}");
+        assert!(store.assessments().is_empty(), "{name}");
+    }
+}
+
 #[test]
 fn a_failed_batch_writes_nothing_and_earlier_batches_stay() {
     let store = catalogue_store();

@@ -3,13 +3,13 @@
 //! The formats are documented in `docs/import.md` (import and export rows) and
 //! `docs/backup.md` (the backup directory); sample files are in `examples/data/`.
 //!
-//! - [`import_file`] reads one file of agencies, procedure versions, dossiers or
-//!   dossier events, CSV or JSON Lines, chosen by its name
-//!   (`agencies*.csv`, `procedures*.jsonl`, ...), or [`import_reader`] with the
-//!   format and record type given.
+//! - [`import_file`] reads one file of agencies, procedure versions, dossiers,
+//!   dossier events, feedback items or assessments, CSV or JSON Lines, chosen by
+//!   its name (`agencies*.csv`, `procedures*.jsonl`, ...), or [`import_reader`]
+//!   with the format and record type given.
 //! - A bad row stops the import with [`Error::Import`] naming the file, the
 //!   1-based line and the field.
-//! - Agencies and procedures are checked in full before anything is written: a
+//! - Agencies, procedures, feedback and assessments are checked in full before anything is written: a
 //!   file with a bad row writes nothing. Dossiers and events go through the
 //!   store's [`Importer`](crate::Importer) in batches (default 1,000 rows): each
 //!   batch is one transaction, so a bad row leaves every earlier batch written and
@@ -21,6 +21,7 @@
 pub mod backup;
 pub mod csv;
 pub mod jsonl;
+mod reform;
 pub mod report;
 mod rows;
 
@@ -54,11 +55,16 @@ pub enum RecordType {
     Dossiers,
     /// Events of dossiers received earlier.
     Events,
+    /// Feedback items (phản ánh, kiến nghị) of stored agencies.
+    Feedback,
+    /// Assessments under stored index frameworks, one row per leaf.
+    Assessments,
 }
 
 impl RecordType {
     /// Guesses the record type from a file name: its stem starts with
-    /// `agencies`, `procedures`, `dossiers` or `events`.
+    /// `agencies`, `procedures`, `dossiers`, `events`, `feedback` or
+    /// `assessments`.
     pub fn from_file_name(name: &str) -> Option<Self> {
         let stem = Path::new(name).file_name()?.to_str()?.to_ascii_lowercase();
         [
@@ -66,6 +72,8 @@ impl RecordType {
             ("procedures", Self::Procedures),
             ("dossiers", Self::Dossiers),
             ("events", Self::Events),
+            ("feedback", Self::Feedback),
+            ("assessments", Self::Assessments),
         ]
         .into_iter()
         .find(|(prefix, _)| stem.starts_with(prefix))
@@ -102,6 +110,10 @@ pub struct FileReport {
     pub events: u64,
     /// Transactions committed for dossiers and events.
     pub batches: u64,
+    /// Feedback items inserted.
+    pub feedback: u64,
+    /// Assessments inserted (each from one row per leaf).
+    pub assessments: u64,
 }
 
 /// Imports a file, choosing format and record type from its name (see
@@ -122,7 +134,10 @@ pub fn import_file(store: &Store, path: impl AsRef<Path>) -> Result<FileReport> 
     let format = Format::from_file_name(&name)
         .ok_or_else(|| unknown("the name must end in .csv or .jsonl"))?;
     let record_type = RecordType::from_file_name(&name).ok_or_else(|| {
-        unknown("the name must start with agencies, procedures, dossiers or events")
+        unknown(
+            "the name must start with agencies, procedures, dossiers, events, feedback or \
+             assessments",
+        )
     })?;
     let file = std::fs::File::open(path)?;
     import_reader(store, std::io::BufReader::new(file), &name, format, record_type, DEFAULT_BATCH)
@@ -153,6 +168,8 @@ pub fn import_reader(
         RecordType::Dossiers | RecordType::Events => {
             rows::import_dossiers(store, rows, record_type, batch, &mut report)?;
         }
+        RecordType::Feedback => reform::import_feedback(store, rows, &mut report)?,
+        RecordType::Assessments => reform::import_assessments(store, rows, &mut report)?,
     }
     Ok(report)
 }

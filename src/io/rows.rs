@@ -139,19 +139,23 @@ impl Row {
         self.opt(field).ok_or_else(|| self.error(field, "is required"))
     }
 
-    fn map<T>(&self, field: &str, f: impl FnOnce(&str) -> Result<T>) -> Result<T> {
+    pub(super) fn map<T>(&self, field: &str, f: impl FnOnce(&str) -> Result<T>) -> Result<T> {
         let text = self.req(field)?;
         f(text).map_err(|e| self.error(field, e.to_string()))
     }
 
-    fn opt_map<T>(&self, field: &str, f: impl FnOnce(&str) -> Result<T>) -> Result<Option<T>> {
+    pub(super) fn opt_map<T>(
+        &self,
+        field: &str,
+        f: impl FnOnce(&str) -> Result<T>,
+    ) -> Result<Option<T>> {
         match self.opt(field) {
             Some(text) => f(text).map(Some).map_err(|e| self.error(field, e.to_string())),
             None => Ok(None),
         }
     }
 
-    fn choice<T: Copy>(&self, field: &str, choices: &[(&str, T)]) -> Result<Option<T>> {
+    pub(super) fn choice<T: Copy>(&self, field: &str, choices: &[(&str, T)]) -> Result<Option<T>> {
         let Some(text) = self.opt(field) else { return Ok(None) };
         let lower = text.to_ascii_lowercase();
         choices.iter().find(|(name, _)| *name == lower).map(|&(_, v)| Some(v)).ok_or_else(|| {
@@ -160,7 +164,7 @@ impl Row {
         })
     }
 
-    fn flag(&self, field: &str) -> Result<bool> {
+    pub(super) fn flag(&self, field: &str) -> Result<bool> {
         match self.opt(field).map(str::to_lowercase).as_deref() {
             None | Some("false" | "0" | "no" | "không") => Ok(false),
             Some("true" | "1" | "yes" | "có") => Ok(true),
@@ -175,7 +179,7 @@ impl Row {
         })
     }
 
-    fn instant(&self, field: &str) -> Result<OffsetDateTime> {
+    pub(super) fn instant(&self, field: &str) -> Result<OffsetDateTime> {
         self.map(field, parse_instant)
     }
 
@@ -205,7 +209,7 @@ impl Row {
     }
 }
 
-fn parse_instant(t: &str) -> Result<OffsetDateTime> {
+pub(super) fn parse_instant(t: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(t, &Rfc3339).map_err(|e| {
         Error::invalid("instant", format!("{t:?} is not an RFC 3339 instant with offset: {e}"))
     })
@@ -254,7 +258,7 @@ fn name_of<T: PartialEq + Copy>(choices: &[(&'static str, T)], value: T) -> &'st
 // ---------------------------------------------------------------------------
 // Rows to domain values
 
-fn agency_code(row: &Row, field: &str) -> Result<AgencyCode> {
+pub(super) fn agency_code(row: &Row, field: &str) -> Result<AgencyCode> {
     row.map(field, AgencyCode::new)
 }
 
