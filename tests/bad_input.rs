@@ -10,6 +10,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use cchc::io::{self, Format, RecordType};
 use cchc::model::score::{
     Assessment, FrameworkNode, FrameworkSpec, IndexFramework, LeafPoints, ScoreSource,
 };
@@ -31,6 +32,8 @@ enum Expect {
     Transition(&'static str),
     Corrupt(&'static str),
     Format(u32),
+    /// An import error on this field.
+    Import(&'static str),
 }
 
 impl Expect {
@@ -42,6 +45,7 @@ impl Expect {
             | (Expect::Duplicate(k), Error::Duplicate { kind, .. }) => k == *kind,
             (Expect::Transition(ev), Error::InvalidTransition { event, .. }) => ev == event,
             (Expect::Corrupt(t), Error::Corrupt { tree, .. }) => t == *tree,
+            (Expect::Import(f), Error::Import { field, .. }) => f == field,
             (Expect::Format(v), Error::UnsupportedFormat { found, oldest, current }) => {
                 v == *found
                     && *oldest == cchc::OLDEST_READABLE_FORMAT
@@ -96,6 +100,14 @@ const PAID: &str = "000.01.01.H49-240102-0006";
 const MERGED: &str = "000.01.09.H49";
 const LATER_PROCEDURE: &str = "2.000999";
 const ABOLISHED_PROCEDURE: &str = "2.000888";
+
+/// Imports `content` as the CSV file `name` (its record type from the name).
+fn import_csv(store: &Store, name: &str, content: &str) -> cchc::Result<()> {
+    let Some(record_type) = RecordType::from_file_name(name) else {
+        panic!("{name} names no record type");
+    };
+    io::import_reader(store, content.as_bytes(), name, Format::Csv, record_type, 1_000).map(drop)
+}
 
 fn code(text: &str) -> DossierCode {
     DossierCode::new(text).unwrap()
@@ -526,6 +538,61 @@ fn cases() -> Vec<Case> {
                 "UBND xã Đại Hiệp",
                 &common::agency(common::DISTRICTS[1]),
             )?)
+        }),
+        // CSV imports: a bad row stops the file before anything of it is written.
+        case("agencies CSV without a kind column", Import("kind"), |s| {
+            import_csv(s, "agencies.csv", "code,name\n000.11.00.H49,Sở Nội vụ\n")
+        }),
+        case("dossiers CSV without a channel column", Import("channel"), |s| {
+            import_csv(
+                s,
+                "dossiers.csv",
+                "code,procedure,agency,received_at\n\
+                 000.01.01.H49-240105-0001,1.004227,000.01.01.H49,2024-01-05T09:00:00+07:00\n",
+            )
+        }),
+        case("agencies CSV with a bad code in its second row", Import("code"), |s| {
+            import_csv(
+                s,
+                "agencies.csv",
+                "code,name,kind,parent\n\
+                 000.11.00.H49,Sở Nội vụ,department,000.00.00.H49\n\
+                 000.12.0.H49,Sở Tư pháp,department,000.00.00.H49\n",
+            )
+        }),
+        case("dossiers CSV with a month-13 code after a good row", Import("code"), |s| {
+            import_csv(
+                s,
+                "dossiers.csv",
+                "code,procedure,agency,channel,received_at\n\
+                 000.01.01.H49-240105-0001,1.004227,000.01.01.H49,online,2024-01-05T09:00:00+07:00\n\
+                 000.01.01.H49-241305-0002,1.004227,000.01.01.H49,online,2024-01-05T10:00:00+07:00\n",
+            )
+        }),
+        case("agencies CSV with 30 February", Import("valid_from"), |s| {
+            import_csv(
+                s,
+                "agencies.csv",
+                "code,name,kind,parent,valid_from\n\
+                 000.11.00.H49,Sở Nội vụ,department,000.00.00.H49,2024-01-01\n\
+                 000.12.00.H49,Sở Tư pháp,department,000.00.00.H49,2024-02-30\n",
+            )
+        }),
+        case("procedures CSV with a day-first date", Import("effective_from"), |s| {
+            import_csv(
+                s,
+                "procedures.csv",
+                "code,name,field,limit,effective_from\n\
+                 1.009001,Thủ tục A,Hộ tịch,5,2024-01-01\n\
+                 1.009002,Thủ tục B,Hộ tịch,5,01/02/2024\n",
+            )
+        }),
+        case("events CSV with an instant without offset", Import("at"), |s| {
+            import_csv(
+                s,
+                "events.csv",
+                format!("dossier,at,action\n{PROCESSING},2024-01-04 09:00,resolve\n").as_str(),
+            )
         }),
         // Scores and frameworks.
         case("points above the maximum", Input("assessment.points"), assess(6.5)),
