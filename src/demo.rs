@@ -1531,7 +1531,7 @@ pub fn populate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::dossier::{Dossier, DossierHeader, EventKind, LifecycleEvent};
+    use crate::model::dossier::{Dossier, DossierHeader};
 
     #[test]
     fn rng_is_the_reference_xoshiro() {
@@ -1580,8 +1580,8 @@ mod tests {
         assert_eq!(Province::generate(&spec).unwrap().procedures, p.procedures);
     }
 
-    /// Folds a generated history with a local stand-in for the store's event
-    /// conversion: the lifecycle must accept every event.
+    /// Folds a generated history with the store's event conversion
+    /// ([`Action::to_event`]): the lifecycle must accept every event.
     fn fold(
         new: &NewDossier,
         actions: &[(OffsetDateTime, Action)],
@@ -1603,27 +1603,8 @@ mod tests {
         let due = cal.due_instant(new.received_at, limit, CountingMode::default()).unwrap();
         let mut d = Dossier::open(header, new.received_at, due).unwrap();
         for (at, action) in actions {
-            let kind = match action {
-                Action::Transfer { to } => EventKind::Transferred { to: to.clone() },
-                Action::RequestSupplement { reason } => {
-                    EventKind::SupplementRequested { reason: reason.clone() }
-                }
-                Action::Supplement => EventKind::Supplemented {
-                    restart_due: cal.due_instant(*at, limit, CountingMode::default()).unwrap(),
-                },
-                Action::Extend { new_appointment, reason } => EventKind::Extended {
-                    new_appointment: *new_appointment,
-                    reason: reason.clone(),
-                    late_notice: false,
-                },
-                Action::Refuse { reason } => EventKind::Refused { reason: reason.clone() },
-                Action::Resolve { e_result } => EventKind::Resolved { e_result: *e_result },
-                Action::ReturnResult => EventKind::ResultReturned,
-                Action::Withdraw => EventKind::Withdrawn,
-                Action::Pay { online } => EventKind::Paid { online: *online },
-            };
-            d.apply(LifecycleEvent { at: *at, kind })
-                .unwrap_or_else(|e| panic!("{}: {e}", new.code));
+            let event = action.to_event(&d, *at, cal, CountingMode::default()).unwrap();
+            d.apply(event).unwrap_or_else(|e| panic!("{}: {e}", new.code));
         }
         d
     }

@@ -12,7 +12,7 @@ use time::{Date, OffsetDateTime};
 use super::{FileReport, RecordType};
 use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, AgencyKind, Level};
-use crate::model::dossier::{Channel, Dossier, DossierHeader, EventKind, LifecycleEvent};
+use crate::model::dossier::{Channel, Dossier, EventKind};
 use crate::model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
 };
@@ -869,51 +869,17 @@ fn locate(store: &Store, pending: &[Pending], error: Error) -> Error {
 /// the batch) and returns the first row the lifecycle refuses.
 fn fold_locate<'a>(store: &Store, pending: &'a [Pending], code: &str) -> Option<&'a Pending> {
     let mine: Vec<&Pending> = pending.iter().filter(|p| p.code.as_str() == code).collect();
-    let cal = store.calendar();
-    let mode = store.counting_mode();
     let mut dossier = match mine.iter().find_map(|p| p.receipt.as_ref()) {
-        Some(new) => {
-            let day = crate::vietnam_date(new.received_at);
-            let p = store.procedures().get_on(&new.procedure, day).ok()??;
-            let header = DossierHeader {
-                code: new.code.clone(),
-                procedure: new.procedure.clone(),
-                field: p.field().clone(),
-                agency: new.agency.clone(),
-                channel: new.channel,
-                limit: p.limit(),
-                fee_bearing: p.fee_bearing(),
-                paper_result: p.paper_result(),
-                digitised: new.digitised,
-                reused_data: new.reused_data,
-            };
-            let due = cal.due_instant(new.received_at, p.limit(), mode).ok()?;
-            Dossier::open(header, new.received_at, due).ok()?
-        }
+        Some(new) => store.preview_receipt(new).ok()?,
         None => store.dossiers().get(&mine.first()?.code).ok()??,
     };
     for p in mine {
         let Some((at, action)) = &p.action else { continue };
-        let kind = match action {
-            Action::Transfer { to } => EventKind::Transferred { to: to.clone() },
-            Action::RequestSupplement { reason } => {
-                EventKind::SupplementRequested { reason: reason.clone() }
-            }
-            Action::Supplement => EventKind::Supplemented {
-                restart_due: cal.due_instant(*at, dossier.header().limit, mode).unwrap_or(*at),
-            },
-            Action::Extend { new_appointment, reason } => EventKind::Extended {
-                new_appointment: *new_appointment,
-                reason: reason.clone(),
-                late_notice: false,
-            },
-            Action::Refuse { reason } => EventKind::Refused { reason: reason.clone() },
-            Action::Resolve { e_result } => EventKind::Resolved { e_result: *e_result },
-            Action::ReturnResult => EventKind::ResultReturned,
-            Action::Withdraw => EventKind::Withdrawn,
-            Action::Pay { online } => EventKind::Paid { online: *online },
-        };
-        if dossier.apply(LifecycleEvent { at: *at, kind }).is_err() {
+        let calendar = store.calendar_for(&dossier.header().agency);
+        let applied = action
+            .to_event(&dossier, *at, calendar, store.counting_mode())
+            .and_then(|event| dossier.apply(event));
+        if applied.is_err() {
             return Some(p);
         }
     }

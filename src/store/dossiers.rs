@@ -8,6 +8,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use time::OffsetDateTime;
 
 use crate::id::{AgencyCode, DossierCode, ProcedureCode};
+use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::model::dossier::{
     Channel, ClockRule, Dossier, DossierHeader, EventKind, LifecycleEvent,
 };
@@ -152,7 +153,8 @@ impl Store {
         Dossier::open(header, new.received_at, appointment)
     }
 
-    /// Turns an action into the event to record, computing calendar facts.
+    /// Turns an action into the event to record: checks that a transfer's target
+    /// exists, then [`Action::to_event`] with the receiving agency's calendar.
     fn event_for(
         &self,
         catalog: &Catalog,
@@ -160,29 +162,55 @@ impl Store {
         at: OffsetDateTime,
         action: &Action,
     ) -> Result<LifecycleEvent> {
-        let calendar = self.calendar_for(&dossier.header().agency);
-        let kind = match action {
-            Action::Transfer { to } => {
-                if !catalog.agencies.contains_key(to) {
-                    return Err(not_found(RecordKind::Agency, to));
-                }
-                EventKind::Transferred { to: to.clone() }
-            }
+        if let Action::Transfer { to } = action
+            && !catalog.agencies.contains_key(to)
+        {
+            return Err(not_found(RecordKind::Agency, to));
+        }
+        action.to_event(
+            dossier,
+            at,
+            self.calendar_for(&dossier.header().agency),
+            self.inner.counting,
+        )
+    }
+
+    /// Opens a dossier from a receipt without writing it: the checks and the
+    /// appointment of [`Dossiers::receive`].
+    pub(crate) fn preview_receipt(&self, new: &NewDossier) -> Result<Dossier> {
+        let catalog = self.inner.catalog.read().map_err(|_| poisoned())?;
+        self.open_dossier(&catalog, new)
+    }
+}
+
+impl Action {
+    /// Returns the event this action records on `dossier` at `at`, computing the facts
+    /// that need the calendar: the restarted due instant after a supplement (the
+    /// dossier's limit counted again from `at`), and whether an apology came later than
+    /// one working day before the due day (Decree 61 Art. 19(9)). Pure: it checks text
+    /// but not that a transfer's target agency exists (the store does).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a reason over 2,000 characters or with control
+    /// characters, or a due instant outside the calendar's range.
+    pub fn to_event(
+        &self,
+        dossier: &Dossier,
+        at: OffsetDateTime,
+        calendar: &WorkCalendar,
+        mode: CountingMode,
+    ) -> Result<LifecycleEvent> {
+        let kind = match self {
+            Action::Transfer { to } => EventKind::Transferred { to: to.clone() },
             Action::RequestSupplement { reason } => {
                 check_text("event.reason", reason)?;
                 EventKind::SupplementRequested { reason: reason.clone() }
             }
             Action::Supplement => EventKind::Supplemented {
-                restart_due: calendar.due_instant(
-                    at,
-                    dossier.header().limit,
-                    self.inner.counting,
-                )?,
+                restart_due: calendar.due_instant(at, dossier.header().limit, mode)?,
             },
             Action::Extend { new_appointment, reason } => {
                 check_text("event.reason", reason)?;
-                // Decree 61 Art. 19(9): the apology is due at the latest one working day
-                // before the due day.
                 let ahead = calendar.working_days_between(
                     vietnam_date(at),
                     vietnam_date(dossier.due(ClockRule::Restart)),
