@@ -12,7 +12,9 @@ use crate::model::dossier::{
 use crate::model::measure::{Counts, MEASURE_COUNT, contributions};
 use crate::model::procedure::{Announcement, AnnouncementKind, OnlineLevel, Procedure};
 use crate::model::time_limit::TimeLimit;
-use crate::store::codec::{decode, decode_counts, encode, encode_counts};
+use crate::store::codec::{
+    Row, decode, decode_counts, decode_row, encode, encode_counts, encode_row,
+};
 use crate::store::records::{AgencyRecord, DossierRecord, ProcedureRecord};
 use crate::{Error, Result};
 
@@ -239,6 +241,23 @@ fn golden_counts() -> Counts {
     counts
 }
 
+/// A counter row with a global node and two agency nodes of one hierarchy.
+fn golden_row() -> Row {
+    let mut negative = golden_counts();
+    for c in &mut negative {
+        *c = -*c;
+    }
+    let mut one = [0i64; MEASURE_COUNT];
+    if let Some(first) = one.first_mut() {
+        *first = 1;
+    }
+    Row::from([
+        ([0, 0, 0, 0, 0], golden_counts()),
+        ([1, 0, 0, 0, 7], one),
+        ([2, 0, 0, 1, 0], negative),
+    ])
+}
+
 /// The golden values: one representative value of each stored record type of the
 /// store core, by fixture name.
 enum Golden {
@@ -246,6 +265,7 @@ enum Golden {
     Procedure(Procedure),
     Dossier(Dossier),
     Counts(Counts),
+    Row(Row),
 }
 
 fn golden_values() -> Result<Vec<(&'static str, Golden)>> {
@@ -256,6 +276,7 @@ fn golden_values() -> Result<Vec<(&'static str, Golden)>> {
         ("dossier-refused", Golden::Dossier(golden_dossier_refused()?)),
         ("dossier-withdrawn", Golden::Dossier(golden_dossier_withdrawn()?)),
         ("counts", Golden::Counts(golden_counts())),
+        ("counter-row", Golden::Row(golden_row())),
     ])
 }
 
@@ -265,6 +286,7 @@ fn debug(value: &Golden) -> String {
         Golden::Procedure(v) => format!("{v:#?}"),
         Golden::Dossier(v) => format!("{v:#?}"),
         Golden::Counts(v) => format!("{v:?}"),
+        Golden::Row(v) => format!("{v:?}"),
     }
 }
 
@@ -282,6 +304,7 @@ pub fn golden_records() -> Result<Vec<(&'static str, Vec<u8>, String)>> {
                 Golden::Procedure(v) => encode(&ProcedureRecord::from(v))?,
                 Golden::Dossier(v) => encode(&DossierRecord::from(v))?,
                 Golden::Counts(v) => encode_counts(v),
+                Golden::Row(v) => encode_row(v),
             };
             Ok((name, bytes, debug(&value)))
         })
@@ -310,6 +333,7 @@ pub fn decode_golden(name: &str, bytes: &[u8]) -> Result<String> {
                 .map_err(|e| crate::store::codec::corrupt("dossiers", key, e.to_string()))?,
         ),
         "counts" => Golden::Counts(decode_counts(bytes, key)?),
+        "counter-row" => Golden::Row(decode_row(bytes, key)?),
         _ => return Err(Error::invalid("fixture", format!("unknown golden fixture {name}"))),
     };
     Ok(debug(&value))

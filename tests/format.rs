@@ -41,7 +41,8 @@ fn golden_bytes_of_format_1_encode_and_decode_unchanged() {
             "dossier-resolved",
             "dossier-refused",
             "dossier-withdrawn",
-            "counts"
+            "counts",
+            "counter-row",
         ]
     );
     let mut problems = Vec::new();
