@@ -231,18 +231,6 @@ impl From<&Assessment> for AssessmentRecord {
     }
 }
 
-/// The serde shape of [`Assessment`]. `Assessment` has no constructor that
-/// takes its parts without the framework, so decoding goes through its serde
-/// form; the store checks the result against the stored framework on insert
-/// ([`Assessments::insert`]) and the record tests pin the shape.
-#[derive(Serialize)]
-struct AssessmentParts {
-    framework_id: String,
-    unit: String,
-    year: i32,
-    leaves: Vec<LeafScore>,
-}
-
 impl TryFrom<AssessmentRecord> for Assessment {
     type Error = Error;
     fn try_from(record: AssessmentRecord) -> Result<Self> {
@@ -264,12 +252,7 @@ impl TryFrom<AssessmentRecord> for Assessment {
                 Ok(LeafScore { id: l.id, source: source_from(l.source)?, points })
             })
             .collect::<Result<Vec<_>>>()?;
-        let parts =
-            AssessmentParts { framework_id: r.framework_id, unit: r.unit, year: r.year, leaves };
-        let value = serde_json::to_value(parts)
-            .map_err(|e| Error::invalid("record.assessment", e.to_string()))?;
-        serde_json::from_value(value)
-            .map_err(|e| Error::invalid("record.assessment", e.to_string()))
+        Ok(Assessment::from_stored(r.framework_id, r.unit, r.year, leaves))
     }
 }
 

@@ -82,6 +82,18 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// Rebuilds an assessment from stored parts the store has already checked (a
+    /// non-empty unit, finite points); it was validated against its framework when
+    /// it was inserted.
+    pub(crate) fn from_stored(
+        framework_id: String,
+        unit: String,
+        year: i32,
+        leaves: Vec<LeafScore>,
+    ) -> Self {
+        Self { framework_id, unit, year, leaves }
+    }
+
     /// Validates `points` against `framework` and builds the assessment.
     ///
     /// Every leaf must be given exactly once, scored or missing; the order
