@@ -149,6 +149,31 @@ pub enum Error {
     /// An I/O operation outside sled failed (sync, import, export).
     #[error("i/o error")]
     Io(#[from] std::io::Error),
+    /// `Store::open` was given an existing folder that holds files but no cchc store;
+    /// nothing was written into it.
+    #[error("{path} is not empty and holds no cchc store: {reason}")]
+    NotAStore {
+        /// The folder given.
+        path: String,
+        /// What was found instead.
+        reason: String,
+    },
+    /// The store holds less than it held at its last completed `Store::sync`: writes
+    /// that were made durable are missing (a damaged or cut log, or files from an older
+    /// copy). Nothing was changed; `StoreBuilder::accept_lost_writes` opens it anyway.
+    #[error(
+        "the store at {path} is missing writes it had made durable: its last sync mark is \
+         {marked} but the store holds mark {found}; restore it from a backup, or open it \
+         with StoreBuilder::accept_lost_writes(true) to accept the loss"
+    )]
+    LostSyncedWrites {
+        /// The store's folder.
+        path: String,
+        /// The number of the last completed sync, from the mark file.
+        marked: u64,
+        /// The number of the last sync found inside the store (0 for none).
+        found: u64,
+    },
 }
 
 /// The crate's result type.

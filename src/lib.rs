@@ -134,6 +134,7 @@ pub use store::format::write_version_for_tests;
 pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
 pub use store::{
     Action, Agencies, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter, Dossiers,
-    ImportSummary, Importer, NewDossier, Persisted, Procedures, Store, StoreBuilder, VerifyReport,
+    ImportSummary, Importer, MAX_BATCH_SIZE, NewDossier, Persisted, Procedures, Store,
+    StoreBuilder, VerifyReport,
 };
 pub use store::{Assessments, Frameworks, Surveys};

@@ -11,12 +11,28 @@ use crate::store::Store;
 use crate::store::codec::{corrupt, decode, encode};
 use crate::{Error, RecordKind, Result};
 
+/// Keeps [`Persisted`] implemented only by this crate: a user type implementing it could
+/// name any tree, the store's own included, and write behind the counters' back.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::model::feedback::Feedback {}
+    impl Sealed for crate::model::plan::ReformPlan {}
+    impl Sealed for crate::model::organisation::OrganisationSnapshot {}
+    impl Sealed for crate::model::score::IndexFramework {}
+    impl Sealed for crate::model::score::Assessment {}
+    impl Sealed for crate::model::score::Survey {}
+}
+
 /// A value the store keeps in a [`Collection`].
 ///
 /// `Record` is the frozen on-disk form (an enum of versions, `V1(..)`), converted
 /// to and from the domain value so a change to the domain type cannot silently
 /// change stored bytes.
-pub trait Persisted: Sized {
+///
+/// The trait is sealed: only the crate's own record types implement it, so user code
+/// can neither open the store's trees through a [`Collection`] nor bypass the checks
+/// that keep the counters exact.
+pub trait Persisted: Sized + sealed::Sealed {
     /// The sled tree holding this collection.
     const TREE: &'static str;
     /// The kind named in errors.

@@ -373,11 +373,14 @@ impl Store {
     }
 
     /// Recomputes every counter from the dossiers' event histories, checks that each
-    /// dossier is stored under its code, and returns the differences (empty when healthy). O(dossiers).
+    /// dossier is stored under its code, and returns the differences (empty when healthy).
+    /// O(dossiers); dossier writes wait while it runs, so what it compares is one state.
     ///
     /// # Errors
     /// [`Error::Corrupt`] when a record does not decode; [`Error::Storage`].
     pub fn verify(&self) -> Result<VerifyReport> {
+        // No dossier write may land between the recomputation and the comparison.
+        let _no_writers = self.inner.writers.write().map_err(|_| poisoned())?;
         let (expected, mut report) = self.recompute()?;
         let expected = expected.rows();
         let empty = Row::new();
@@ -416,9 +419,13 @@ impl Store {
 
     /// Regenerates every counter from the event histories, atomically.
     ///
+    /// Dossier writes wait while it runs (they would otherwise land between the scan
+    /// and the swap and be lost from the counters); reads go on.
+    ///
     /// # Errors
     /// As [`Store::verify`].
     pub fn rebuild(&self) -> Result<()> {
+        let _no_writers = self.inner.writers.write().map_err(|_| poisoned())?;
         let (expected, _) = self.recompute()?;
         let expected = expected.rows();
         let mut batch = sled::Batch::default();

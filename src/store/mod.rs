@@ -16,6 +16,7 @@ pub(crate) mod keys;
 pub(crate) mod records;
 mod score_records;
 mod service_index;
+mod sync_mark;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,9 @@ pub(crate) use catalog::Catalog;
 pub use catalog::{Agencies, Procedures};
 pub use collection::{Collection, Persisted};
 pub use counters::{CounterDifference, VerifyReport};
-pub use dossiers::{Action, DossierIter, Dossiers, ImportSummary, Importer, NewDossier};
+pub use dossiers::{
+    Action, DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE, NewDossier,
+};
 pub use score_records::{Assessments, Frameworks, Surveys};
 
 use keys::tree;
@@ -56,6 +59,12 @@ pub(crate) struct Inner {
     /// Agencies with their own calendar (a one-stop shop open on Saturday mornings).
     pub agency_calendars: HashMap<crate::id::AgencyCode, WorkCalendar>,
     pub counting: CountingMode,
+    /// Serialises [`Store::sync`], which numbers each sync.
+    pub sync_lock: Mutex<()>,
+    /// Dossier writes take it shared, `rebuild` and `verify` exclusively, so that a
+    /// recomputation never races a write (a write between its scan and its swap would
+    /// be lost from the counters).
+    pub writers: RwLock<()>,
 }
 
 /// A handle to an embedded cchc store. Cheap to clone; clones share the database.
@@ -87,6 +96,7 @@ pub struct StoreBuilder {
     agency_calendars: HashMap<crate::id::AgencyCode, WorkCalendar>,
     counting: CountingMode,
     flush_every_ms: Option<u64>,
+    accept_lost_writes: bool,
 }
 
 impl StoreBuilder {
@@ -98,6 +108,7 @@ impl StoreBuilder {
             agency_calendars: HashMap::new(),
             counting: CountingMode::default(),
             flush_every_ms: Some(500),
+            accept_lost_writes: false,
         }
     }
 
@@ -140,13 +151,29 @@ impl StoreBuilder {
         self
     }
 
-    /// Opens the store, creating it if the path is empty.
+    /// Opens a store that has lost writes it had made durable (see
+    /// [`Error::LostSyncedWrites`]) instead of refusing it: the loss is accepted, the
+    /// store opens with what it holds, and its sync mark is lowered to match. Default
+    /// `false`. Run [`Store::verify`] afterwards; restoring from a backup is usually the
+    /// better choice.
+    pub fn accept_lost_writes(mut self, accept: bool) -> Self {
+        self.accept_lost_writes = accept;
+        self
+    }
+
+    /// Opens the store, creating it if the path does not exist or is an empty folder.
     ///
     /// # Errors
-    /// [`Error::UnsupportedFormat`] for a store of another format version,
-    /// [`Error::Corrupt`] when stored records do not decode, [`Error::Storage`] when
-    /// sled cannot open the path.
+    /// [`Error::NotAStore`] for a path that is a file or a non-empty folder without a
+    /// store (nothing is written into it); [`Error::UnsupportedFormat`] for a store of
+    /// another format version; [`Error::LostSyncedWrites`] for a store that holds less
+    /// than its last [`Store::sync`] made durable; [`Error::Corrupt`] when stored records
+    /// do not decode; [`Error::Storage`] when sled cannot open the path (for example
+    /// when another process holds it).
     pub fn open(self) -> Result<Store> {
+        if let Some(path) = &self.path {
+            sync_mark::check_folder(path)?;
+        }
         let config = sled::Config::new()
             .cache_capacity(self.cache_capacity)
             .flush_every_ms(self.flush_every_ms)
@@ -157,6 +184,9 @@ impl StoreBuilder {
         };
         let db = config.open()?;
         format::check(&db)?;
+        if let Some(path) = &self.path {
+            sync_mark::check(&db, path, self.accept_lost_writes)?;
+        }
         let open = |name: &str| db.open_tree(name);
         let inner = Inner {
             agencies: open(tree::AGENCIES)?,
@@ -173,6 +203,8 @@ impl StoreBuilder {
             calendar: self.calendar,
             agency_calendars: self.agency_calendars,
             counting: self.counting,
+            sync_lock: Mutex::new(()),
+            writers: RwLock::new(()),
         };
         let catalog = Catalog::load(&inner)?;
         *inner.catalog.write().map_err(|_| poisoned())? = catalog;
@@ -181,7 +213,7 @@ impl StoreBuilder {
 }
 
 pub(crate) fn poisoned() -> Error {
-    Error::invalid("store", "a thread panicked while holding the catalogue lock")
+    Error::invalid("store", "a thread panicked while holding a store lock")
 }
 
 impl Store {
@@ -256,17 +288,25 @@ impl Store {
     }
 
     /// Makes every committed write durable: [`Store::flush`], then `fdatasync` of every
-    /// file of the store. After `sync` returns, a crash or power loss keeps everything
-    /// committed before the call. A temporary store only flushes.
+    /// file of the store, then a sync mark beside them. After `sync` returns, a crash or
+    /// power loss keeps everything committed before the call, and a store that later
+    /// comes back without it (a damaged or cut log) is refused at open with
+    /// [`Error::LostSyncedWrites`] instead of opening short. A temporary store only
+    /// flushes.
     ///
     /// # Errors
     /// [`Error::Storage`] or [`Error::Io`] when writing or syncing fails.
     pub fn sync(&self) -> Result<()> {
-        self.inner.db.flush()?;
-        if let Some(path) = &self.inner.path {
-            sync_dir(path)?;
+        match &self.inner.path {
+            Some(path) => {
+                let _one_at_a_time = self.inner.sync_lock.lock().map_err(|_| poisoned())?;
+                sync_mark::sync(&self.inner.db, path)
+            }
+            None => {
+                self.inner.db.flush()?;
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     /// Returns the size of the store on disk, in bytes.
@@ -276,18 +316,4 @@ impl Store {
     pub fn size_on_disk(&self) -> Result<u64> {
         Ok(self.inner.db.size_on_disk()?)
     }
-}
-
-fn sync_dir(dir: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let file_type = entry.file_type()?;
-        if file_type.is_dir() {
-            sync_dir(&entry.path())?;
-        } else if file_type.is_file() {
-            std::fs::File::open(entry.path())?.sync_data()?;
-        }
-    }
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
 }
