@@ -31,7 +31,21 @@ mod sealed {
 ///
 /// The trait is sealed: only the crate's own record types implement it, so user code
 /// can neither open the store's trees through a [`Collection`] nor bypass the checks
-/// that keep the counters exact.
+/// that keep the counters exact:
+///
+/// ```compile_fail
+/// use cchc::{Persisted, RecordKind, Result};
+/// struct Intruder;
+/// impl Persisted for Intruder {
+///     const TREE: &'static str = "dossiers";
+///     const KIND: RecordKind = RecordKind::Dossier;
+///     type Record = ();
+///     fn key(&self) -> Vec<u8> { Vec::new() }
+///     fn to_record(&self) {}
+///     fn from_record(_: ()) -> Result<Self> { Ok(Intruder) }
+/// }
+/// let _ = Intruder.key();
+/// ```
 pub trait Persisted: Sized + sealed::Sealed {
     /// The sled tree holding this collection.
     const TREE: &'static str;

@@ -446,3 +446,17 @@ pub fn dossier_bytes_at_end_of_time(bytes: &[u8], dossier: &Dossier) -> Vec<u8> 
     }
     out
 }
+
+/// Copies a store folder (a closed store) file by file.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
