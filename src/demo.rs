@@ -1479,7 +1479,7 @@ pub fn populate(
     let stream = DossierStream::with_calendar(
         spec,
         &province,
-        store.calendar().clone(),
+        (*store.calendar()).clone(),
         store.counting_mode(),
     )?;
     let mut importer = store

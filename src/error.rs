@@ -25,6 +25,8 @@ pub enum RecordKind {
     Plan,
     /// An organisation snapshot.
     Organisation,
+    /// A calendar announcement.
+    Announcement,
 }
 
 impl fmt::Display for RecordKind {
@@ -39,6 +41,7 @@ impl fmt::Display for RecordKind {
             Self::Feedback => "feedback",
             Self::Plan => "plan",
             Self::Organisation => "organisation",
+            Self::Announcement => "calendar announcement",
         })
     }
 }
@@ -149,6 +152,21 @@ pub enum Error {
     /// An I/O operation outside sled failed (sync, import, export).
     #[error("i/o error")]
     Io(#[from] std::io::Error),
+    /// A calendar announcement would change a day that stored dossiers were timed
+    /// with; nothing was written. `CalendarCalendarAnnouncements::apply` stores it and re-derives them.
+    #[error(
+        "calendar announcement {announcement:?} changes days that {dossiers} stored dossiers \
+         were timed with (first: {}); use CalendarCalendarAnnouncements::apply to store it and re-derive them",
+        examples.join(", ")
+    )]
+    CalendarInUse {
+        /// The announcement's source.
+        announcement: String,
+        /// How many stored dossiers it would change.
+        dossiers: u64,
+        /// The codes of the first few.
+        examples: Vec<String>,
+    },
     /// `Store::open` was given an existing folder that holds files but no cchc store;
     /// nothing was written into it.
     #[error("{path} is not empty and holds no cchc store: {reason}")]

@@ -137,4 +137,4 @@ pub use store::{
     ImportSummary, Importer, MAX_BATCH_SIZE, NewDossier, Persisted, Procedures, Store,
     StoreBuilder, VerifyReport,
 };
-pub use store::{Assessments, Frameworks, Surveys};
+pub use store::{Assessments, CalendarAnnouncements, Frameworks, Rederived, Surveys};

@@ -236,12 +236,25 @@ fn manifest_error(dir: &Path, field: &str, reason: String) -> Error {
 /// newer collections) into an empty store, then checks that the counts match the
 /// manifest.
 ///
+/// All or nothing: the whole backup is first restored into a temporary scratch store
+/// timed with the target's calendars and counting mode, and checked against its
+/// manifest there; only when that succeeds is it written to `store`. A bad backup
+/// (a truncated file, a field from a newer format, a dossier whose agency is missing,
+/// counts that differ from the manifest) therefore leaves `store` as it was. The cost
+/// is restoring twice.
+///
 /// # Errors
 /// [`Error::InvalidInput`] when the store is not empty; [`Error::Import`] for a
 /// bad manifest, a bad row or counts that differ from the manifest;
 /// [`Error::Io`] when a file cannot be read.
 pub fn restore(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
     let dir = dir.as_ref();
+    check_empty(store)?;
+    restore_into(&store.scratch_twin()?, dir)?;
+    restore_into(store, dir)
+}
+
+fn check_empty(store: &Store) -> Result<()> {
     if !store.agencies().is_empty()
         || !store.procedures().is_empty()
         || !store.dossiers().is_empty()
@@ -254,6 +267,11 @@ pub fn restore(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
     {
         return Err(Error::invalid("store", "a backup is restored into an empty store"));
     }
+    Ok(())
+}
+
+/// Restores `dir` into the empty `store` and checks the counts against the manifest.
+fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
     let text = std::fs::read_to_string(dir.join("manifest.json"))?;
     let manifest: Manifest = serde_json::from_str(&text)
         .map_err(|e| manifest_error(dir, "", format!("not a backup manifest: {e}")))?;

@@ -12,7 +12,7 @@ use time::{Date, OffsetDateTime};
 use super::{FileReport, RecordType};
 use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, AgencyKind, Level};
-use crate::model::dossier::{Channel, Dossier, EventKind};
+use crate::model::dossier::{Channel, Dossier};
 use crate::model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
 };
@@ -525,26 +525,6 @@ pub(crate) fn procedure_json(p: &Procedure) -> Map<String, Value> {
     m
 }
 
-/// The action that recorded `kind`, or `None` for the receipt.
-pub(crate) fn action_of(kind: &EventKind) -> Option<Action> {
-    Some(match kind {
-        EventKind::Received { .. } => return None,
-        EventKind::Transferred { to } => Action::Transfer { to: to.clone() },
-        EventKind::SupplementRequested { reason } => {
-            Action::RequestSupplement { reason: reason.clone() }
-        }
-        EventKind::Supplemented { .. } => Action::Supplement,
-        EventKind::Extended { new_appointment, reason, .. } => {
-            Action::Extend { new_appointment: *new_appointment, reason: reason.clone() }
-        }
-        EventKind::Refused { reason } => Action::Refuse { reason: reason.clone() },
-        EventKind::Resolved { e_result } => Action::Resolve { e_result: *e_result },
-        EventKind::ResultReturned => Action::ReturnResult,
-        EventKind::Withdrawn => Action::Withdraw,
-        EventKind::Paid { online } => Action::Pay { online: *online },
-    })
-}
-
 /// An action as a row (without the dossier code).
 pub(crate) fn action_json(at: OffsetDateTime, action: &Action) -> Map<String, Value> {
     let mut m = Map::new();
@@ -603,7 +583,7 @@ pub(crate) fn dossier_json(d: &Dossier) -> Map<String, Value> {
     let events: Vec<Value> = d
         .events()
         .iter()
-        .filter_map(|e| action_of(&e.kind).map(|a| Value::Object(action_json(e.at, &a))))
+        .filter_map(|e| Action::of_event(&e.kind).map(|a| Value::Object(action_json(e.at, &a))))
         .collect();
     put(&mut m, "events", events);
     m
@@ -645,29 +625,21 @@ pub(crate) fn import_agencies(
             }
         }
     }
-    // Insert parents first, whatever the order of the file; a cycle never resolves.
-    let mut done: HashSet<AgencyCode> = HashSet::new();
-    while done.len() < parsed.len() {
-        let before = done.len();
-        for (row, a) in &parsed {
-            if done.contains(a.code()) {
-                continue;
-            }
-            let ready = a.parent().is_none_or(|p| !in_file.contains_key(p) || done.contains(p));
-            if ready {
-                store.agencies().insert(a).map_err(|e| row.error("code", e.to_string()))?;
-                done.insert(a.code().clone());
-                report.agencies += 1;
-            }
-        }
-        if done.len() == before {
-            let stuck = parsed.iter().find(|(_, a)| !done.contains(a.code()));
-            return Err(match stuck {
-                Some((row, _)) => row.error("parent", "the parent links form a cycle"),
-                None => Error::invalid("agencies", "could not order the file"),
-            });
-        }
+    // A cycle never resolves: name its row before anything is written.
+    let agencies: Vec<Agency> = parsed.iter().map(|(_, a)| a.clone()).collect();
+    if let Err(stuck) = crate::model::agency::parents_first(&agencies) {
+        let row = parsed.iter().find(|(_, a)| a.code() == stuck.code()).map(|(row, _)| row);
+        return Err(match row {
+            Some(row) => row.error("parent", "the parent links form a cycle"),
+            None => Error::invalid("agencies", "the parent links form a cycle"),
+        });
     }
+    // The whole file in one transaction: a bad file writes nothing.
+    store.agencies().insert_all(&agencies).map_err(|e| match parsed.first() {
+        Some((row, _)) => row.error("code", e.to_string()),
+        None => e,
+    })?;
+    report.agencies += agencies.len() as u64;
     Ok(())
 }
 
@@ -877,7 +849,7 @@ fn fold_locate<'a>(store: &Store, pending: &'a [Pending], code: &str) -> Option<
         let Some((at, action)) = &p.action else { continue };
         let calendar = store.calendar_for(&dossier.header().agency);
         let applied = action
-            .to_event(&dossier, *at, calendar, store.counting_mode())
+            .to_event(&dossier, *at, &calendar, store.counting_mode())
             .and_then(|event| dossier.apply(event));
         if applied.is_err() {
             return Some(p);

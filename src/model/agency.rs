@@ -257,9 +257,75 @@ impl From<Agency> for AgencyParts {
     }
 }
 
+/// Orders `agencies` so that every agency comes after its parent when the parent is
+/// among them (parents outside the list are taken as existing). Returns the first
+/// agency whose parent links never resolve — a cycle — as the error.
+pub(crate) fn parents_first(agencies: &[Agency]) -> std::result::Result<Vec<&Agency>, &Agency> {
+    let listed: std::collections::HashSet<&AgencyCode> =
+        agencies.iter().map(Agency::code).collect();
+    let mut placed: std::collections::HashSet<&AgencyCode> = std::collections::HashSet::new();
+    let mut order = Vec::with_capacity(agencies.len());
+    while order.len() < agencies.len() {
+        let before = order.len();
+        for a in agencies {
+            let ready = a.parent().is_none_or(|p| !listed.contains(p) || placed.contains(p));
+            if !placed.contains(a.code()) && ready {
+                placed.insert(a.code());
+                order.push(a);
+            }
+        }
+        if order.len() == before {
+            // Nothing could be placed: every agency left sits on a cycle or below one.
+            if let Some(stuck) = agencies.iter().find(|a| !placed.contains(a.code())) {
+                return Err(stuck);
+            }
+        }
+    }
+    Ok(order)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parents_come_first_and_cycles_are_named() {
+        let code = |c: &str| AgencyCode::new(c).unwrap();
+        let province = Agency::province(code("000.00.00.H49"), "UBND tỉnh").unwrap();
+        let district = Agency::new(
+            code("000.00.01.H49"),
+            "UBND huyện",
+            province.kind(),
+            Level::District,
+            Some(province.code()),
+        )
+        .unwrap();
+        let list = [district.clone(), province.clone()];
+        let order: Vec<&AgencyCode> =
+            parents_first(&list).unwrap().into_iter().map(Agency::code).collect();
+        assert_eq!(order, [province.code(), district.code()]);
+        // A parent outside the list counts as existing.
+        assert_eq!(parents_first(std::slice::from_ref(&district)).unwrap().len(), 1);
+        // Two agencies that are each other's parent never resolve.
+        let a = Agency::new(
+            code("000.00.02.H49"),
+            "A",
+            province.kind(),
+            Level::District,
+            Some(&code("000.00.03.H49")),
+        )
+        .unwrap();
+        let b = Agency::new(
+            code("000.00.03.H49"),
+            "B",
+            province.kind(),
+            Level::District,
+            Some(a.code()),
+        )
+        .unwrap();
+        let cyclic = [province, a.clone(), b];
+        assert_eq!(parents_first(&cyclic).unwrap_err().code(), a.code());
+    }
 
     #[test]
     fn deserializing_validates() {

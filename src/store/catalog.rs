@@ -203,42 +203,82 @@ impl Agencies<'_> {
     /// # Ok::<(), cchc::Error>(())
     /// ```
     pub fn insert(&self, agency: &Agency) -> Result<()> {
+        self.insert_all(std::slice::from_ref(agency))
+    }
+
+    /// Inserts several new agencies at once, all or nothing: in any order, each with its
+    /// parent already stored or among them. Nothing is written when any of them is
+    /// refused.
+    ///
+    /// # Errors
+    /// As [`Agencies::insert`], and [`Error::InvalidInput`] when their parent links
+    /// form a cycle.
+    pub fn insert_all(&self, agencies: &[Agency]) -> Result<()> {
         let inner = &self.store.inner;
         let _guard = inner.catalog_write.lock().map_err(|_| poisoned())?;
-        let key = {
+        let (ordered, first_key) = {
             let catalog = inner.catalog.read().map_err(|_| poisoned())?;
-            if catalog.agencies.contains_key(agency.code()) {
-                return Err(Error::Duplicate {
-                    kind: RecordKind::Agency,
-                    id: agency.code().to_string(),
-                });
-            }
-            if let Some(parent) = agency.parent() {
-                let p = catalog
-                    .agencies
-                    .get(parent)
-                    .ok_or_else(|| not_found(RecordKind::Agency, parent))?;
-                if p.agency.level() > agency.level() {
-                    return Err(Error::invalid(
-                        "agency.level",
-                        "a child cannot sit above its parent's level",
-                    ));
+            let mut batch: HashMap<&AgencyCode, &Agency> = HashMap::with_capacity(agencies.len());
+            for agency in agencies {
+                if catalog.agencies.contains_key(agency.code())
+                    || batch.insert(agency.code(), agency).is_some()
+                {
+                    return Err(Error::Duplicate {
+                        kind: RecordKind::Agency,
+                        id: agency.code().to_string(),
+                    });
                 }
             }
-            AgencyKey(catalog.next_agency)
+            for agency in agencies {
+                if let Some(parent) = agency.parent() {
+                    let level = match batch.get(parent) {
+                        Some(p) => p.level(),
+                        None => catalog
+                            .agencies
+                            .get(parent)
+                            .ok_or_else(|| not_found(RecordKind::Agency, parent))?
+                            .agency
+                            .level(),
+                    };
+                    if level > agency.level() {
+                        return Err(Error::invalid(
+                            "agency.level",
+                            "a child cannot sit above its parent's level",
+                        ));
+                    }
+                }
+            }
+            // Surrogates follow parent-first order, as a store built one by one has it.
+            let ordered = crate::model::agency::parents_first(agencies).map_err(|stuck| {
+                Error::invalid(
+                    "agency.parent",
+                    format!("the parent links of {} form a cycle", stuck.code()),
+                )
+            })?;
+            (ordered, catalog.next_agency)
         };
-        let value = encode(&AgencyRecord::from(agency))?;
+        let mut rows = Vec::with_capacity(ordered.len());
+        for (i, agency) in ordered.iter().enumerate() {
+            rows.push((AgencyKey(first_key + i as u32), encode(&AgencyRecord::from(*agency))?));
+        }
         (&inner.agencies, &inner.agency_codes)
-            .transaction(|(agencies, codes)| {
-                agencies.insert(&key.0.to_be_bytes(), value.as_slice())?;
-                codes.insert(agency.code().as_str().as_bytes(), &key.0.to_be_bytes())?;
+            .transaction(|(stored, codes)| {
+                for ((key, value), agency) in rows.iter().zip(&ordered) {
+                    stored.insert(&key.0.to_be_bytes(), value.as_slice())?;
+                    codes.insert(agency.code().as_str().as_bytes(), &key.0.to_be_bytes())?;
+                }
                 Ok(())
             })
             .map_err(tx_error)?;
         let mut catalog = inner.catalog.write().map_err(|_| poisoned())?;
-        catalog.next_agency = key.0 + 1;
-        catalog.agency_codes.insert(key, agency.code().clone());
-        catalog.agencies.insert(agency.code().clone(), AgencyEntry { key, agency: agency.clone() });
+        for ((key, _), agency) in rows.iter().zip(&ordered) {
+            catalog.next_agency = key.0 + 1;
+            catalog.agency_codes.insert(*key, agency.code().clone());
+            catalog.agencies.insert(
+                agency.code().clone(),
+                AgencyEntry { key: *key, agency: (*agency).clone() },
+            );
+        }
         Ok(())
     }
 

@@ -515,7 +515,8 @@ impl Store {
     /// [`Error::Corrupt`] or [`Error::Storage`] from the scan.
     pub fn processing_times(&self, scope: &Scope, period: Period) -> Result<ProcessingTimes> {
         let filter = self.scope_filter(scope)?;
-        let mut acc = ProcessingTimeAccumulator::new(self.calendar(), period);
+        let calendar = self.calendar();
+        let mut acc = ProcessingTimeAccumulator::new(&calendar, period);
         for dossier in self.dossiers().iter() {
             let dossier = dossier?;
             if filter.keeps(dossier.header()) {
@@ -542,7 +543,7 @@ impl Store {
         FeedbackStats::compute(
             items.iter().filter(|i| filter.keeps_agency(i.agency())),
             period,
-            self.calendar(),
+            &self.calendar(),
         )
     }
 

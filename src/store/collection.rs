@@ -23,6 +23,22 @@ mod sealed {
     impl Sealed for crate::model::score::Survey {}
 }
 
+/// Creates the tree of every collection type (a no-op for those that exist).
+pub(crate) fn create_trees(db: &sled::Db) -> Result<()> {
+    use crate::model::{feedback, organisation, plan, score};
+    for name in [
+        feedback::Feedback::TREE,
+        plan::ReformPlan::TREE,
+        organisation::OrganisationSnapshot::TREE,
+        score::IndexFramework::TREE,
+        score::Assessment::TREE,
+        score::Survey::TREE,
+    ] {
+        db.open_tree(name)?;
+    }
+    Ok(())
+}
+
 /// A value the store keeps in a [`Collection`].
 ///
 /// `Record` is the frozen on-disk form (an enum of versions, `V1(..)`), converted

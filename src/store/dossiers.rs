@@ -170,7 +170,7 @@ impl Store {
         action.to_event(
             dossier,
             at,
-            self.calendar_for(&dossier.header().agency),
+            &self.calendar_for(&dossier.header().agency),
             self.inner.counting,
         )
     }
@@ -183,7 +183,53 @@ impl Store {
     }
 }
 
+/// Re-derives the calendar facts of `dossier` with `calendar`: the appointment from its
+/// receipt instant and time limit, then each later event again from the action that
+/// recorded it (restarted due instants, late-notice flags). Its header, instants and
+/// actions stay as they were.
+///
+/// # Errors
+/// [`Error::InvalidInput`] when a due instant falls outside the calendar's range;
+/// [`Error::InvalidTransition`] cannot happen for a stored dossier (its events folded
+/// once already) but is passed on.
+pub(crate) fn rederive(
+    dossier: &Dossier,
+    calendar: &WorkCalendar,
+    mode: CountingMode,
+) -> Result<Dossier> {
+    let header = dossier.header().clone();
+    let appointment = calendar.due_instant(dossier.received_at(), header.limit, mode)?;
+    let mut again = Dossier::open(header, dossier.received_at(), appointment)?;
+    for event in dossier.events() {
+        if let Some(action) = Action::of_event(&event.kind) {
+            let event = action.to_event(&again, event.at, calendar, mode)?;
+            again.apply(event)?;
+        }
+    }
+    Ok(again)
+}
+
 impl Action {
+    /// Returns the action that recorded an event of `kind`, or `None` for the receipt.
+    pub fn of_event(kind: &EventKind) -> Option<Action> {
+        Some(match kind {
+            EventKind::Received { .. } => return None,
+            EventKind::Transferred { to } => Action::Transfer { to: to.clone() },
+            EventKind::SupplementRequested { reason } => {
+                Action::RequestSupplement { reason: reason.clone() }
+            }
+            EventKind::Supplemented { .. } => Action::Supplement,
+            EventKind::Extended { new_appointment, reason, .. } => {
+                Action::Extend { new_appointment: *new_appointment, reason: reason.clone() }
+            }
+            EventKind::Refused { reason } => Action::Refuse { reason: reason.clone() },
+            EventKind::Resolved { e_result } => Action::Resolve { e_result: *e_result },
+            EventKind::ResultReturned => Action::ReturnResult,
+            EventKind::Withdrawn => Action::Withdraw,
+            EventKind::Paid { online } => Action::Pay { online: *online },
+        })
+    }
+
     /// Returns the event this action records on `dossier` at `at`, computing the facts
     /// that need the calendar: the restarted due instant after a supplement (the
     /// dossier's limit counted again from `at`), and whether an apology came later than
@@ -668,15 +714,15 @@ pub struct ImportSummary {
     pub batches: u64,
 }
 
-/// Writes many dossiers and events per transaction, summing counter deltas in
-/// memory per batch so each counter key is written once per batch.
-///
 /// The most items an [`Importer`] writes in one transaction. A batch costs a few KB
 /// of memory per dossier until it is written (about 6 KB measured for receipts with
 /// their histories), so this bounds the importer to some tens of MB whatever batch
 /// size is asked for.
 pub const MAX_BATCH_SIZE: usize = 5_000;
 
+/// Writes many dossiers and events per transaction, summing counter deltas in
+/// memory per batch so each counter key is written once per batch.
+///
 /// Items are queued and written `batch_size` at a time (default 1,000). A batch is
 /// all or nothing: when an item of a batch is bad (unknown procedure, impossible
 /// transition, duplicate code), [`Importer::flush`] returns its error, nothing of

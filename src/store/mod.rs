@@ -5,6 +5,7 @@
 //! [`Store::dossiers`]. Every logical write — a dossier event with its record and
 //! every counter it moves — is one multi-tree sled transaction.
 
+mod announcements;
 mod catalog;
 mod catalogue_records;
 pub(crate) mod codec;
@@ -25,6 +26,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::{Error, Result};
 
+pub use announcements::{CalendarAnnouncements, Rederived};
 pub(crate) use catalog::Catalog;
 pub use catalog::{Agencies, Procedures};
 pub use collection::{Collection, Persisted};
@@ -55,9 +57,16 @@ pub(crate) struct Inner {
     pub catalog: RwLock<Catalog>,
     /// Serialises catalogue writes, which allocate surrogates.
     pub catalog_write: Mutex<()>,
+    /// The calendar configured at open, before the stored announcements.
     pub calendar: WorkCalendar,
-    /// Agencies with their own calendar (a one-stop shop open on Saturday mornings).
+    /// Agencies with their own calendar (a one-stop shop open on Saturday mornings), as
+    /// configured at open.
     pub agency_calendars: HashMap<crate::id::AgencyCode, WorkCalendar>,
+    /// The stored calendar announcements.
+    pub announcements: sled::Tree,
+    /// The calendars dossiers are timed with: the configured ones with the stored
+    /// announcements applied. Replaced whole when an announcement changes.
+    pub calendars: RwLock<Arc<announcements::Calendars>>,
     pub counting: CountingMode,
     /// Serialises [`Store::sync`], which numbers each sync.
     pub sync_lock: Mutex<()>,
@@ -187,6 +196,9 @@ impl StoreBuilder {
         if let Some(path) = &self.path {
             sync_mark::check(&db, path, self.accept_lost_writes)?;
         }
+        // Every tree exists from the first open, so that a read never creates one (a
+        // failed call must leave the store byte for byte as it was).
+        collection::create_trees(&db)?;
         let open = |name: &str| db.open_tree(name);
         let inner = Inner {
             agencies: open(tree::AGENCIES)?,
@@ -196,6 +208,12 @@ impl StoreBuilder {
             fields: open(tree::FIELDS)?,
             dossiers: open(tree::DOSSIERS)?,
             counters: open(tree::COUNTERS)?,
+            announcements: open(tree::ANNOUNCEMENTS)?,
+            calendars: RwLock::new(Arc::new(announcements::Calendars::build(
+                &self.calendar,
+                &self.agency_calendars,
+                Vec::new(),
+            ))),
             path: self.path,
             db,
             catalog: RwLock::new(Catalog::default()),
@@ -208,6 +226,10 @@ impl StoreBuilder {
         };
         let catalog = Catalog::load(&inner)?;
         *inner.catalog.write().map_err(|_| poisoned())? = catalog;
+        let stored = announcements::load(&inner.announcements)?;
+        *inner.calendars.write().map_err(|_| poisoned())? = Arc::new(
+            announcements::Calendars::build(&inner.calendar, &inner.agency_calendars, stored),
+        );
         Ok(Store { inner: Arc::new(inner) })
     }
 }
@@ -244,15 +266,48 @@ impl Store {
         StoreBuilder::new(None)
     }
 
-    /// Returns the store's default working calendar.
-    pub fn calendar(&self) -> &WorkCalendar {
-        &self.inner.calendar
+    /// Returns the store's default working calendar: the one configured at open with
+    /// the stored country announcements applied (see [`Store::calendar_announcements`]).
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        self.calendars()
+            .map_or_else(|_| Arc::new(self.inner.calendar.clone()), |c| Arc::clone(c.default()))
     }
 
-    /// Returns the calendar that times dossiers received by `agency`: its own if one
-    /// was configured, otherwise the default.
-    pub fn calendar_for(&self, agency: &crate::id::AgencyCode) -> &WorkCalendar {
-        self.inner.agency_calendars.get(agency).unwrap_or(&self.inner.calendar)
+    /// Returns the calendar that times dossiers of `agency`: its own if one was
+    /// configured or it has announcements of its own, otherwise the default; with the
+    /// stored announcements applied.
+    pub fn calendar_for(&self, agency: &crate::id::AgencyCode) -> Arc<WorkCalendar> {
+        match self.calendars() {
+            Ok(c) => Arc::clone(c.for_agency(agency)),
+            Err(_) => Arc::new(
+                self.inner.agency_calendars.get(agency).unwrap_or(&self.inner.calendar).clone(),
+            ),
+        }
+    }
+
+    /// Returns the calendars in force (a cheap handle: they are replaced, never changed).
+    pub(crate) fn calendars(&self) -> Result<Arc<announcements::Calendars>> {
+        Ok(Arc::clone(&*self.inner.calendars.read().map_err(|_| poisoned())?))
+    }
+
+    /// Returns the calendar announcements view: days off and worked days added or
+    /// corrected at run time and kept in the store.
+    pub fn calendar_announcements(&self) -> CalendarAnnouncements<'_> {
+        CalendarAnnouncements { store: self }
+    }
+
+    /// Opens an empty temporary store timed like this one (same calendars and counting
+    /// mode): a scratch space where a restore is tried in full before it touches this
+    /// store.
+    pub(crate) fn scratch_twin(&self) -> Result<Store> {
+        let calendars = self.calendars()?;
+        let mut builder = Self::temporary_builder()
+            .calendar((**calendars.default()).clone())
+            .counting_mode(self.inner.counting);
+        for (agency, calendar) in calendars.agencies() {
+            builder = builder.agency_calendar(agency.clone(), (**calendar).clone());
+        }
+        builder.open()
     }
 
     /// Returns the counting mode used for due instants.

@@ -253,7 +253,7 @@ impl Store {
 
     fn scan_for_index(&self, test: &ScopeTest, period: Period) -> Result<Scan> {
         let mut scan = Scan::default();
-        let calendar = self.calendar();
+        let calendar = &*self.calendar();
         for dossier in self.dossiers().iter() {
             let dossier = dossier?;
             let header = dossier.header();

@@ -37,6 +37,7 @@
 //! # Ok::<(), cchc::Error>(())
 //! ```
 
+pub mod announcement;
 pub mod holidays;
 pub mod lunar;
 mod table;
@@ -47,6 +48,7 @@ use serde::{Deserialize, Serialize};
 use time::macros::time;
 use time::{Date, Duration, Month, OffsetDateTime, Time, Weekday};
 
+pub use announcement::{AnnouncementScope, CalendarAnnouncement};
 pub use holidays::{Holiday, YearSchedule};
 pub use lunar::{LunarDate, lunar_to_solar, solar_to_lunar};
 

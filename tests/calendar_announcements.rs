@@ -1,0 +1,288 @@
+//! Calendar announcements as data (issue 12 §2): added at run time, kept in the store,
+//! refused when they would silently move stored dossiers, and applied explicitly with
+//! every calendar fact and counter re-derived.
+
+mod common;
+
+use cchc::model::calendar::{AnnouncementScope, CalendarAnnouncement, WorkCalendar};
+use cchc::{
+    Agency, AgencyCode, Channel, ClockRule, DossierCode, Error, Field, NewDossier, Period,
+    Procedure, ProcedureCode, Scope, Store, TimeLimit,
+};
+use time::macros::{date, datetime};
+
+fn province() -> AgencyCode {
+    AgencyCode::new("000.00.00.H49").unwrap()
+}
+
+fn centre() -> AgencyCode {
+    AgencyCode::new("000.00.50.H49").unwrap()
+}
+
+fn catalogue(store: &Store) {
+    store.agencies().insert(&Agency::province(province(), "UBND tỉnh Quảng Nam").unwrap()).unwrap();
+    store
+        .agencies()
+        .insert(
+            &Agency::department(centre(), "Trung tâm Phục vụ hành chính công", &province())
+                .unwrap(),
+        )
+        .unwrap();
+    store
+        .procedures()
+        .insert(
+            &Procedure::builder(
+                ProcedureCode::new("1.004227").unwrap(),
+                "Đăng ký khai sinh",
+                Field::new("Hộ tịch").unwrap(),
+                TimeLimit::working_days(3),
+            )
+            .build()
+            .unwrap(),
+        )
+        .unwrap();
+}
+
+/// Received on Friday 8 October 2027 at 09:00 by `agency`; 3 working days = 24 working
+/// hours of 07:30–11:30 and 13:00–17:00. By hand: Friday gives 6.5 h, Monday 11/10 and
+/// Tuesday 12/10 8 h each, so the 24th hour ends on Wednesday 13/10 at 09:00.
+fn receive(store: &Store, code: &str, agency: AgencyCode) -> DossierCode {
+    let code = DossierCode::new(code).unwrap();
+    let d = store
+        .dossiers()
+        .receive(&NewDossier {
+            code: code.clone(),
+            procedure: ProcedureCode::new("1.004227").unwrap(),
+            agency,
+            channel: Channel::Direct,
+            received_at: datetime!(2027-10-08 09:00 +07:00),
+            digitised: false,
+            reused_data: false,
+        })
+        .unwrap();
+    assert_eq!(d.appointment(), datetime!(2027-10-13 09:00 +07:00));
+    code
+}
+
+fn monday_off(scope: AnnouncementScope) -> CalendarAnnouncement {
+    CalendarAnnouncement::new(
+        scope,
+        "Thông báo nghỉ 11/10/2027 (thử)",
+        vec![date!(2027 - 10 - 11)],
+        vec![],
+    )
+    .unwrap()
+}
+
+fn on_time(store: &Store) -> u64 {
+    let r = store.report(&Scope::All, Period::month(2027, 10).unwrap()).unwrap();
+    r.resolved_early + r.resolved_on_time
+}
+
+#[test]
+fn an_announcement_is_stored_refused_when_in_use_and_applied_explicitly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let store = Store::open(&path).unwrap();
+    catalogue(&store);
+    let code = receive(&store, "000.00.00.H49-271008-0001", province());
+    // Resolved Wednesday 13/10 at 10:00: an hour after its appointment, so late.
+    store.dossiers().resolve(&code, datetime!(2027-10-13 10:00 +07:00), true).unwrap();
+    assert_eq!(on_time(&store), 0);
+
+    // Adding a day off the dossier was timed with is refused, and writes nothing.
+    let off = monday_off(AnnouncementScope::Country);
+    drop(store);
+    let before = common::dump_raw(&path);
+    let store = Store::open(&path).unwrap();
+    match store.calendar_announcements().add(&off) {
+        Err(Error::CalendarInUse { dossiers, examples, .. }) => {
+            assert_eq!(dossiers, 1);
+            assert_eq!(examples, [code.to_string()]);
+        }
+        other => panic!("expected CalendarInUse, got {other:?}"),
+    }
+    assert_eq!(store.calendar_announcements().affected(&off).unwrap(), std::slice::from_ref(&code));
+    drop(store);
+    assert_eq!(common::dump_raw(&path), before, "a refused announcement changed the store");
+
+    // Applied explicitly: Monday is off, so the appointment moves to Thursday 14/10
+    // 09:00 and the dossier resolved on Wednesday is now on time.
+    let store = Store::open(&path).unwrap();
+    let mut seen = Vec::new();
+    let done = store.calendar_announcements().apply(&off, |p| seen.push(*p)).unwrap();
+    assert_eq!((done.checked, done.changed, done.batches), (1, 1, 1));
+    assert_eq!(seen, [done]);
+    let d = store.dossiers().get(&code).unwrap().unwrap();
+    assert_eq!(d.appointment(), datetime!(2027-10-14 09:00 +07:00));
+    assert_eq!(on_time(&store), 1);
+    assert!(store.verify().unwrap().is_clean());
+    assert!(!store.calendar().is_working_day(date!(2027 - 10 - 11)));
+
+    // Persisted: a reopened store has the announcement and times new receipts with it.
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.calendar_announcements().list().unwrap(), std::slice::from_ref(&off));
+    let later = receive_after(&store, "000.00.00.H49-271008-0002");
+    assert_eq!(later, datetime!(2027-10-14 09:00 +07:00));
+
+    // Removing it re-derives both dossiers back to Wednesday.
+    let done = store
+        .calendar_announcements()
+        .remove(&AnnouncementScope::Country, off.source(), |_| {})
+        .unwrap();
+    assert_eq!(done.changed, 2);
+    assert_eq!(
+        store.dossiers().get(&code).unwrap().unwrap().appointment(),
+        datetime!(2027-10-13 09:00 +07:00)
+    );
+    assert_eq!(on_time(&store), 0);
+    assert!(store.verify().unwrap().is_clean());
+    assert!(store.calendar_announcements().list().unwrap().is_empty());
+    assert!(matches!(
+        store.calendar_announcements().remove(&AnnouncementScope::Country, off.source(), |_| {}),
+        Err(Error::NotFound { .. })
+    ));
+}
+
+/// Receives a second dossier like `receive` and returns its appointment (without the
+/// Wednesday assertion).
+fn receive_after(store: &Store, code: &str) -> time::OffsetDateTime {
+    store
+        .dossiers()
+        .receive(&NewDossier {
+            code: DossierCode::new(code).unwrap(),
+            procedure: ProcedureCode::new("1.004227").unwrap(),
+            agency: province(),
+            channel: Channel::Online,
+            received_at: datetime!(2027-10-08 09:00 +07:00),
+            digitised: false,
+            reused_data: false,
+        })
+        .unwrap()
+        .appointment()
+}
+
+#[test]
+fn an_agencys_announcement_moves_only_its_dossiers_whatever_their_code() {
+    let store = Store::temporary().unwrap();
+    catalogue(&store);
+    // Numbered by the province's desk but the centre's dossier, and the reverse.
+    let centres = receive(&store, "000.00.00.H49-271008-0001", centre());
+    let provinces = receive(&store, "000.00.50.H49-271008-0001", province());
+    let off = monday_off(AnnouncementScope::Agency(centre()));
+    assert_eq!(
+        store.calendar_announcements().affected(&off).unwrap(),
+        std::slice::from_ref(&centres)
+    );
+    store.calendar_announcements().apply(&off, |_| {}).unwrap();
+    let appointment =
+        |code: &DossierCode| store.dossiers().get(code).unwrap().unwrap().appointment();
+    assert_eq!(appointment(&centres), datetime!(2027-10-14 09:00 +07:00));
+    assert_eq!(appointment(&provinces), datetime!(2027-10-13 09:00 +07:00));
+    assert!(!store.calendar_for(&centre()).is_working_day(date!(2027 - 10 - 11)));
+    assert!(store.calendar().is_working_day(date!(2027 - 10 - 11)));
+    // An announcement for an unknown agency is refused.
+    let unknown = monday_off(AnnouncementScope::Agency(AgencyCode::new("000.00.77.H49").unwrap()));
+    assert!(matches!(store.calendar_announcements().add(&unknown), Err(Error::NotFound { .. })));
+}
+
+#[test]
+fn dossiers_timed_by_an_older_calendar_are_re_derived_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    // First opened with a calendar that had Monday 11/10/2027 off (as a crate whose
+    // table was wrong would have) ...
+    let wrong = WorkCalendar::vietnam().with_day_off(date!(2027 - 10 - 11));
+    let store = Store::builder(&path).calendar(wrong).open().unwrap();
+    catalogue(&store);
+    let code = DossierCode::new("000.00.00.H49-271008-0001").unwrap();
+    assert_eq!(receive_after(&store, code.as_str()), datetime!(2027-10-14 09:00 +07:00));
+    drop(store);
+    // ... then with the corrected one: the stored facts stay until re-derived.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.dossiers().get(&code).unwrap().unwrap().appointment(),
+        datetime!(2027-10-14 09:00 +07:00)
+    );
+    let none = store
+        .calendar_announcements()
+        .rederive_between(date!(2027 - 10 - 09), date!(2027 - 12 - 31), |_| {})
+        .unwrap();
+    assert_eq!((none.checked, none.changed), (0, 0));
+    let done = store
+        .calendar_announcements()
+        .rederive_between(date!(2027 - 10 - 01), date!(2027 - 10 - 31), |_| {})
+        .unwrap();
+    assert_eq!((done.checked, done.changed), (1, 1));
+    assert_eq!(
+        store.dossiers().get(&code).unwrap().unwrap().appointment(),
+        datetime!(2027-10-13 09:00 +07:00)
+    );
+    assert!(store.verify().unwrap().is_clean());
+}
+
+/// Applying announcements to a store with history gives exactly the store that had
+/// them from the start: the same dossiers and the same reports and backlogs.
+#[test]
+fn applying_later_equals_announcing_first_on_random_histories() {
+    let mut changed = 0;
+    for seed in 0..6u64 {
+        let mut rng = common::Rng::new(seed);
+        let ops = common::Script::ops(900 + seed, time::Duration::minutes(47), 250);
+        // Days off on random weekdays and worked Saturdays in the scripts' January 2024.
+        let mut off = Vec::new();
+        let mut worked = Vec::new();
+        for day in 1..=31u8 {
+            let date = time::Date::from_calendar_date(2024, time::Month::January, day).unwrap();
+            match date.weekday() {
+                time::Weekday::Saturday if rng.chance(30) => worked.push(date),
+                time::Weekday::Saturday | time::Weekday::Sunday => {}
+                _ if rng.chance(15) => off.push(date),
+                _ => {}
+            }
+        }
+        if off.is_empty() && worked.is_empty() {
+            off.push(date!(2024 - 01 - 03));
+        }
+        let scope = if rng.chance(50) {
+            AnnouncementScope::Country
+        } else {
+            AnnouncementScope::Agency(common::agency(common::RECEIVERS[rng.below(6) as usize]))
+        };
+        let a = CalendarAnnouncement::new(scope, "Thông báo (ngẫu nhiên)", off, worked).unwrap();
+
+        let later = Store::temporary().unwrap();
+        common::insert_catalogue(&later);
+        for op in &ops {
+            op.apply(&later).unwrap();
+        }
+        changed += later.calendar_announcements().apply(&a, |_| {}).unwrap().changed;
+
+        let first = Store::temporary().unwrap();
+        common::insert_catalogue(&first);
+        first.calendar_announcements().add(&a).unwrap();
+        for op in &ops {
+            op.apply(&first).unwrap();
+        }
+        let all = |s: &Store| s.dossiers().iter().collect::<cchc::Result<Vec<_>>>().unwrap();
+        assert_eq!(all(&later), all(&first), "seed {seed}");
+        assert!(later.verify().unwrap().is_clean(), "seed {seed}");
+        for rule in [ClockRule::Restart, ClockRule::Subtract] {
+            for period in [common::all_time(), Period::month(2024, 1).unwrap()] {
+                assert_eq!(
+                    later.report_with(&Scope::All, period, rule).unwrap(),
+                    first.report_with(&Scope::All, period, rule).unwrap(),
+                    "seed {seed}"
+                );
+            }
+            for day in [date!(2024 - 01 - 05), date!(2024 - 01 - 12), date!(2024 - 01 - 20)] {
+                assert_eq!(
+                    later.backlog(&Scope::All, day, rule).unwrap(),
+                    first.backlog(&Scope::All, day, rule).unwrap()
+                );
+            }
+        }
+    }
+    assert!(changed >= 20, "the announcements moved only {changed} dossiers");
+}
