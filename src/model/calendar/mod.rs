@@ -47,7 +47,7 @@ use serde::{Deserialize, Serialize};
 use time::macros::time;
 use time::{Date, Duration, Month, OffsetDateTime, Time, Weekday};
 
-pub use holidays::{Holiday, YearSchedule};
+pub use holidays::{AnnouncementSource, Holiday, YearSchedule};
 pub use lunar::{LunarDate, lunar_to_solar, solar_to_lunar};
 
 use crate::model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET};
