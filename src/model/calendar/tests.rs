@@ -707,22 +707,75 @@ fn calendar_days_and_months() {
     );
 }
 
+/// A time limit of 0 is due at the end of the working day of receipt, or of
+/// the next working day when received outside working hours, in every unit
+/// and mode (see `WorkCalendar::end_of_receipt_day` for the sources).
 #[test]
-fn zero_amount_is_the_receipt_instant() {
+fn zero_amount_is_due_at_the_end_of_the_working_day() {
     let calendar = WorkCalendar::vietnam();
-    let received = datetime!(2025-03-09 15:00 UTC); // a Sunday night in Vietnam
-    for limit in [
+    let zero = [
         TimeLimit::working_days(0),
         TimeLimit::working_hours(0),
         TimeLimit::calendar_days(0),
         TimeLimit::months(0),
-    ] {
-        for mode in [CountingMode::WorkingTime, CountingMode::whole_days()] {
-            let due = due(&calendar, received, limit, mode);
-            assert_eq!(due, received);
+    ];
+    let cases = [
+        // Monday 10/3/2025 during the morning session: the same day.
+        (datetime!(2025-03-10 10:00 +7), datetime!(2025-03-10 17:00 +7)),
+        // Before dawn and at lunch on a working day: the same day.
+        (datetime!(2025-03-10 05:00 +7), datetime!(2025-03-10 17:00 +7)),
+        (datetime!(2025-03-10 12:00 +7), datetime!(2025-03-10 17:00 +7)),
+        // After the 15:00 transfer cut-off but before closing: still the same day.
+        (datetime!(2025-03-10 16:30 +7), datetime!(2025-03-10 17:00 +7)),
+        // At closing time and in the evening: the next working day.
+        (datetime!(2025-03-10 17:00 +7), datetime!(2025-03-11 17:00 +7)),
+        (datetime!(2025-03-10 20:00 +7), datetime!(2025-03-11 17:00 +7)),
+        // Sunday night, given in UTC: Monday.
+        (datetime!(2025-03-09 15:00 UTC), datetime!(2025-03-10 17:00 +7)),
+        // Friday evening before the Tết 2025 block 25/1–2/2: Monday 3/2.
+        (datetime!(2025-01-24 20:00 +7), datetime!(2025-02-03 17:00 +7)),
+        // On the swapped Monday 31/8/2026 of Quốc khánh: Thursday 3/9.
+        (datetime!(2026-08-31 09:00 +7), datetime!(2026-09-03 17:00 +7)),
+        // On the worked Saturday 22/8/2026: that Saturday.
+        (datetime!(2026-08-22 09:00 +7), datetime!(2026-08-22 17:00 +7)),
+    ];
+    for (received, expected) in cases {
+        for limit in zero {
+            for mode in [CountingMode::WorkingTime, CountingMode::whole_days()] {
+                let due = due(&calendar, received, limit, mode);
+                assert_eq!(due, expected, "{received} {limit} {mode:?}");
+                // Resolved a minute after receipt is never late.
+                assert!(received + Duration::minutes(1) <= due, "{received}");
+            }
         }
+        assert_eq!(calendar.end_of_receipt_day(received).unwrap(), expected);
     }
+    // A shop open on Saturday mornings closes at 11:30 on Saturday.
+    let shop = WorkCalendar::vietnam().with_weekend(&[Weekday::Sunday]).unwrap().with_hours_on(
+        Weekday::Saturday,
+        WorkingHours::new(vec![(time!(7:30), time!(11:30))]).unwrap(),
+    );
+    let saturday = datetime!(2025-03-08 10:00 +7);
+    assert_eq!(
+        due(&shop, saturday, TimeLimit::working_days(0), CountingMode::WorkingTime),
+        datetime!(2025-03-08 11:30 +7)
+    );
+    assert_eq!(
+        due(
+            &shop,
+            datetime!(2025-03-08 12:00 +7),
+            TimeLimit::working_days(0),
+            CountingMode::WorkingTime
+        ),
+        datetime!(2025-03-10 17:00 +7)
+    );
+    // Adding zero working time is still the start instant.
+    let received = datetime!(2025-03-09 15:00 UTC);
     assert_eq!(calendar.add_working_time(received, Duration::ZERO).unwrap(), received);
+    // No working day within reach is an error, not a panic.
+    let last_evening =
+        Date::MAX.with_time(time!(20:00)).assume_offset(crate::model::time_limit::VIETNAM_OFFSET);
+    assert!(calendar.end_of_receipt_day(last_evening).is_err());
 }
 
 /// Quốc khánh 2026: five days off, Saturday 29/8 to Wednesday 2/9, with
