@@ -12,7 +12,10 @@
 //! Due dates follow the project's decision: a time limit in working days or
 //! hours is counted in working time over the table from the receipt instant
 //! (N working days = N × 8 working hours), or, in [`CountingMode::WholeDays`],
-//! in whole working days with a receipt cut-off (15:00 by default).
+//! in whole working days with a receipt cut-off (15:00 by default). A time
+//! limit of 0 (result given immediately) is due at the end of the working day
+//! of receipt, or of the next working day for a dossier received outside
+//! working hours or on a day off ([`WorkCalendar::end_of_receipt_day`]).
 //!
 //! Holidays are known from 1900 to 2100. Outside those years only the weekly
 //! rest days and the agency's own days (`with_day_off`, `with_working_day`)
@@ -49,7 +52,7 @@ use time::macros::time;
 use time::{Date, Duration, Month, OffsetDateTime, Time, Weekday};
 
 pub use announcement::{AnnouncementScope, CalendarAnnouncement};
-pub use holidays::{Holiday, YearSchedule};
+pub use holidays::{AnnouncementSource, Holiday, YearSchedule};
 pub use lunar::{LunarDate, lunar_to_solar, solar_to_lunar};
 
 use crate::model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET};
@@ -605,7 +608,12 @@ impl WorkCalendar {
     /// Returns the due instant of a dossier received at `received` with time
     /// limit `limit`, in Vietnam time.
     ///
-    /// - An amount of 0 (result given immediately) returns `received`.
+    /// - An amount of 0, in any unit and mode (a result given immediately, "trả
+    ///   kết quả ngay", or within the day of receipt): the end of the last
+    ///   session of the receipt day when the dossier arrived on a working day
+    ///   before that session ended, otherwise the end of the last session of
+    ///   the next working day. See [`end_of_receipt_day`](Self::end_of_receipt_day)
+    ///   for the sources.
     /// - Working days and hours, [`CountingMode::WorkingTime`]: `received` plus
     ///   the working time (hours, or days × 8 hours) over the table, see
     ///   [`add_working_time`](Self::add_working_time).
@@ -634,7 +642,7 @@ impl WorkCalendar {
         let local =
             received.checked_to_offset(VIETNAM_OFFSET).ok_or_else(|| end_of_range("received"))?;
         if limit.amount == 0 {
-            return Ok(local);
+            return self.end_of_receipt_day(local);
         }
         let amount = i64::from(limit.amount);
         match (limit.unit, mode) {
@@ -678,6 +686,50 @@ impl WorkCalendar {
                 self.end_of_working_day_from(day)
             }
         }
+    }
+
+    /// Returns the due instant of a result given immediately (a time limit of
+    /// 0) for a dossier received at `received`: the end of the last session of
+    /// the receipt day when `received` is on a working day before that session
+    /// ends, otherwise the end of the last session of the next working day.
+    ///
+    /// No source read fixes a due instant for a zero time limit, so this is the
+    /// project's rule, from the nearest texts:
+    ///
+    /// - \[L\] Decree 61/2018 Art. 18 (as recorded in DOMAIN.md §2.3): a paper
+    ///   dossier is moved to the handling agency within the working day of
+    ///   receipt, or at the start of the next working day when received after
+    ///   15:00. The handling day is a working day, and the 15:00 cut-off is
+    ///   about transfers, which an immediate result does not need, so it is not
+    ///   applied here.
+    /// - \[S\] A dossier whose result is given immediately gets no appointment
+    ///   slip (Giấy tiếp nhận và hẹn trả kết quả): it is handled at the desk
+    ///   during working hours (`http://trungtamhanhchinhcong.camau.gov.vn/phap-luat-quy-dinh-nhu-the-nao-doi-voi-cong-chuc-tiep-nhan-ho-so.213`).
+    /// - \[S\] Electronic dossiers sent outside working hours or on a day off
+    ///   are received on the next working day (Circular 87/2021/TT-BTC Art. 10,
+    ///   `https://lawnet.vn/ngan-hang-phap-luat/en/tu-van-phap-luat/tai-chinh-nha-nuoc/receipt-time-for-electronic-administrative-procedure-applications-in-the-state-treasury-1005481`).
+    ///
+    /// So a dossier received at night or on a holiday is due at the end of the
+    /// next working day, never before it was received. The text of Decree
+    /// 118/2025 (taken to replace Decree 61/2018) and of Circular 01/2018/TT-VPCP
+    /// was not found in the stored pages.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when there is no working day within ten years
+    /// or the search runs past the last representable date.
+    pub fn end_of_receipt_day(&self, received: OffsetDateTime) -> Result<OffsetDateTime> {
+        let local =
+            received.checked_to_offset(VIETNAM_OFFSET).ok_or_else(|| end_of_range("received"))?;
+        let date = local.date();
+        let day = if self.is_working_day(date)
+            && local.time() < self.working_hours(date.weekday()).last_end()
+        {
+            date
+        } else {
+            self.next_working_day(date)?
+        };
+        Ok(self.end_of_day(day))
     }
 
     /// The end of the last session of `date`, as an instant.

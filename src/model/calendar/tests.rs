@@ -265,10 +265,11 @@ const ANNOUNCED: &[(i32, &[(u8, u8)], &[(u8, u8)], i64)] = &[
             (4, 27),
             (4, 30),
             (5, 1),
+            (8, 31),
             (9, 1),
             (9, 2),
         ],
-        &[(1, 10)],
+        &[(1, 10), (8, 22)],
         250,
     ),
 ];
@@ -706,22 +707,157 @@ fn calendar_days_and_months() {
     );
 }
 
+/// A time limit of 0 is due at the end of the working day of receipt, or of
+/// the next working day when received outside working hours, in every unit
+/// and mode (see `WorkCalendar::end_of_receipt_day` for the sources).
 #[test]
-fn zero_amount_is_the_receipt_instant() {
+fn zero_amount_is_due_at_the_end_of_the_working_day() {
     let calendar = WorkCalendar::vietnam();
-    let received = datetime!(2025-03-09 15:00 UTC); // a Sunday night in Vietnam
-    for limit in [
+    let zero = [
         TimeLimit::working_days(0),
         TimeLimit::working_hours(0),
         TimeLimit::calendar_days(0),
         TimeLimit::months(0),
-    ] {
-        for mode in [CountingMode::WorkingTime, CountingMode::whole_days()] {
-            let due = due(&calendar, received, limit, mode);
-            assert_eq!(due, received);
+    ];
+    let cases = [
+        // Monday 10/3/2025 during the morning session: the same day.
+        (datetime!(2025-03-10 10:00 +7), datetime!(2025-03-10 17:00 +7)),
+        // Before dawn and at lunch on a working day: the same day.
+        (datetime!(2025-03-10 05:00 +7), datetime!(2025-03-10 17:00 +7)),
+        (datetime!(2025-03-10 12:00 +7), datetime!(2025-03-10 17:00 +7)),
+        // After the 15:00 transfer cut-off but before closing: still the same day.
+        (datetime!(2025-03-10 16:30 +7), datetime!(2025-03-10 17:00 +7)),
+        // At closing time and in the evening: the next working day.
+        (datetime!(2025-03-10 17:00 +7), datetime!(2025-03-11 17:00 +7)),
+        (datetime!(2025-03-10 20:00 +7), datetime!(2025-03-11 17:00 +7)),
+        // Sunday night, given in UTC: Monday.
+        (datetime!(2025-03-09 15:00 UTC), datetime!(2025-03-10 17:00 +7)),
+        // Friday evening before the Tết 2025 block 25/1–2/2: Monday 3/2.
+        (datetime!(2025-01-24 20:00 +7), datetime!(2025-02-03 17:00 +7)),
+        // On the swapped Monday 31/8/2026 of Quốc khánh: Thursday 3/9.
+        (datetime!(2026-08-31 09:00 +7), datetime!(2026-09-03 17:00 +7)),
+        // On the worked Saturday 22/8/2026: that Saturday.
+        (datetime!(2026-08-22 09:00 +7), datetime!(2026-08-22 17:00 +7)),
+    ];
+    for (received, expected) in cases {
+        for limit in zero {
+            for mode in [CountingMode::WorkingTime, CountingMode::whole_days()] {
+                let due = due(&calendar, received, limit, mode);
+                assert_eq!(due, expected, "{received} {limit} {mode:?}");
+                // Resolved a minute after receipt is never late.
+                assert!(received + Duration::minutes(1) <= due, "{received}");
+            }
         }
+        assert_eq!(calendar.end_of_receipt_day(received).unwrap(), expected);
     }
+    // A shop open on Saturday mornings closes at 11:30 on Saturday.
+    let shop = WorkCalendar::vietnam().with_weekend(&[Weekday::Sunday]).unwrap().with_hours_on(
+        Weekday::Saturday,
+        WorkingHours::new(vec![(time!(7:30), time!(11:30))]).unwrap(),
+    );
+    let saturday = datetime!(2025-03-08 10:00 +7);
+    assert_eq!(
+        due(&shop, saturday, TimeLimit::working_days(0), CountingMode::WorkingTime),
+        datetime!(2025-03-08 11:30 +7)
+    );
+    assert_eq!(
+        due(
+            &shop,
+            datetime!(2025-03-08 12:00 +7),
+            TimeLimit::working_days(0),
+            CountingMode::WorkingTime
+        ),
+        datetime!(2025-03-10 17:00 +7)
+    );
+    // Adding zero working time is still the start instant.
+    let received = datetime!(2025-03-09 15:00 UTC);
     assert_eq!(calendar.add_working_time(received, Duration::ZERO).unwrap(), received);
+    // No working day within reach is an error, not a panic.
+    let last_evening =
+        Date::MAX.with_time(time!(20:00)).assume_offset(crate::model::time_limit::VIETNAM_OFFSET);
+    assert!(calendar.end_of_receipt_day(last_evening).is_err());
+}
+
+/// Quốc khánh 2026: five days off, Saturday 29/8 to Wednesday 2/9, with
+/// Monday 31/8 swapped against Saturday 22/8 (the Prime Minister's decision
+/// reported by kienthuc.net.vn, 13/10/2025; see `holidays`).
+#[test]
+fn quoc_khanh_2026_swaps_31_august_with_saturday_22_august() {
+    let calendar = WorkCalendar::vietnam();
+    assert!(!calendar.is_working_day(date!(2026 - 08 - 31)));
+    assert_eq!(calendar.holiday_name(date!(2026 - 08 - 31)), Some("Nghỉ hoán đổi"));
+    assert!(calendar.is_working_day(date!(2026 - 08 - 22)));
+    assert!(!calendar.is_holiday(date!(2026 - 08 - 22)));
+    assert_eq!(calendar.holiday_name(date!(2026 - 09 - 01)), Some("Quốc khánh"));
+    assert_eq!(calendar.holiday_name(date!(2026 - 09 - 02)), Some("Quốc khánh"));
+    // The block: Friday 28/8 worked, 29/8–2/9 off, Thursday 3/9 worked.
+    assert!(calendar.is_working_day(date!(2026 - 08 - 28)));
+    let mut day = date!(2026 - 08 - 29);
+    while day <= date!(2026 - 09 - 02) {
+        assert!(!calendar.is_working_day(day), "{day}");
+        day = day.next_day().unwrap();
+    }
+    assert_eq!(calendar.next_working_day(date!(2026 - 08 - 28)).unwrap(), date!(2026 - 09 - 03));
+    // August 2026 has 21 weekdays; 31/8 is off and Saturday 22/8 is worked.
+    assert_eq!(calendar.working_days_between(date!(2026 - 08 - 01), date!(2026 - 09 - 01)), 21);
+
+    // Received Thursday 27/8 09:00 with 2 working days (16 h): 6.5 h on 27/8,
+    // 8 h on 28/8, then the break; 1.5 h on Thursday 3/9 (not Monday 31/8).
+    let two = TimeLimit::working_days(2);
+    let received = datetime!(2026-08-27 09:00 +7);
+    assert_eq!(
+        due(&calendar, received, two, CountingMode::WorkingTime),
+        datetime!(2026-09-03 09:00 +7)
+    );
+    let three = TimeLimit::working_days(3);
+    assert_eq!(
+        due(&calendar, received, three, CountingMode::whole_days()),
+        datetime!(2026-09-03 17:00 +7)
+    );
+    // Received Friday 21/8 10:00 with 3 working days (24 h): 5.5 h on 21/8,
+    // 8 h on the worked Saturday 22/8, 8 h on 24/8, 2.5 h on Tuesday 25/8.
+    assert_eq!(
+        due(&calendar, datetime!(2026-08-21 10:00 +7), three, CountingMode::WorkingTime),
+        datetime!(2026-08-25 10:00 +7)
+    );
+    // Whole days, after the cut-off on Friday 21/8: Saturday 22/8 is the first day.
+    assert_eq!(
+        due(
+            &calendar,
+            datetime!(2026-08-21 16:00 +7),
+            TimeLimit::working_days(1),
+            CountingMode::whole_days()
+        ),
+        datetime!(2026-08-22 17:00 +7)
+    );
+}
+
+/// Ngày Văn hóa Việt Nam (24/11) is not a day off: the Labour Code amendment
+/// that would make it one was not found in force (see `holidays`). An
+/// agency can add it as an announcement once it is.
+#[test]
+fn ngay_van_hoa_viet_nam_is_a_working_day_until_the_law_is_in_force() {
+    let calendar = WorkCalendar::vietnam();
+    let day = date!(2026 - 11 - 24);
+    assert_eq!(day.weekday(), Weekday::Tuesday);
+    assert!(calendar.is_working_day(day));
+    assert!(!calendar.is_holiday(day));
+    let mut schedule = holidays::schedule(2026).unwrap();
+    schedule.days_off.push(day);
+    let with_law = calendar.with_announcement(schedule);
+    assert!(!with_law.is_working_day(day));
+    assert_eq!(with_law.holiday_name(day), Some("Ngày nghỉ theo thông báo"));
+    // The rest of 2026 is unchanged by the announcement.
+    assert!(!with_law.is_working_day(date!(2026 - 08 - 31)));
+    assert!(with_law.is_working_day(date!(2026 - 08 - 22)));
+}
+
+/// No 2027 schedule was found: 2027 follows the default rule.
+#[test]
+fn year_2027_follows_the_default_rule() {
+    assert!(holidays::announced_schedule(2027).is_none());
+    assert!(holidays::announcement_sources(2027).is_empty());
+    assert_eq!(holidays::schedule(2027).unwrap(), holidays::default_schedule(2027).unwrap());
 }
 
 #[test]
