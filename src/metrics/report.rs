@@ -131,7 +131,7 @@ pub struct OneStopReport {
     pub supplement_requests: u64,
     /// Apology extensions in the period.
     pub extended: u64,
-    /// Of those, issued later than one working day before the due day.
+    /// Of those, issued later than the calendar day before the due day.
     pub late_apologies: u64,
 }
 

@@ -133,7 +133,8 @@ pub enum EventKind {
         new_appointment: OffsetDateTime,
         /// The reason given.
         reason: String,
-        /// Whether the apology came later than one working day before the due day.
+        /// Whether the apology came later than the calendar day before the due day
+        /// (Decree 61/2018 Art. 19(9): "chậm nhất 01 ngày trước ngày hết hạn").
         late_notice: bool,
     },
     /// Refused (Mẫu 03 or a refusal during handling).
@@ -497,7 +498,7 @@ impl Dossier {
     pub fn extended_appointment(&self) -> Option<OffsetDateTime> {
         self.extension
     }
-    /// Returns whether the apology letter came later than one working day before the due day.
+    /// Returns whether the apology letter came later than the calendar day before the due day.
     pub fn late_apology(&self) -> bool {
         self.late_apology
     }

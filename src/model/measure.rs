@@ -73,7 +73,7 @@ measures! {
     SupplementRequests = 21,
     /// Apology extensions.
     Extended = 22,
-    /// Apology extensions issued later than one working day before the due day.
+    /// Apology extensions issued later than the calendar day before the due day (on the due day or after).
     LateApology = 23,
     /// State: pending.
     Pending = 24,

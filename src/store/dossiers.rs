@@ -233,7 +233,7 @@ impl Action {
     /// Returns the event this action records on `dossier` at `at`, computing the facts
     /// that need the calendar: the restarted due instant after a supplement (the
     /// dossier's limit counted again from `at`), and whether an apology came later than
-    /// one working day before the due day (Decree 61 Art. 19(9)). Pure: it checks text
+    /// the calendar day before the due day (Decree 61 Art. 19(9), Decree 118 the same). Pure: it checks text
     /// but not that a transfer's target agency exists (the store does).
     ///
     /// # Errors
@@ -257,14 +257,14 @@ impl Action {
             },
             Action::Extend { new_appointment, reason } => {
                 check_text("event.reason", reason)?;
-                let ahead = calendar.working_days_between(
-                    vietnam_date(at),
-                    vietnam_date(dossier.due(ClockRule::Restart)),
-                );
+                // "trong thời hạn chậm nhất 01 ngày trước ngày hết hạn" (Decree 61/2018
+                // Art. 19(9); Decree 118/2025 keeps the words, ../shared/DOMAIN-decree118.md
+                // §1.4): a calendar day, not a working day, since the decrees say "ngày
+                // làm việc" where they mean one. Late when made on the due day or after.
                 EventKind::Extended {
                     new_appointment: *new_appointment,
                     reason: reason.clone(),
-                    late_notice: ahead < 1,
+                    late_notice: vietnam_date(at) >= vietnam_date(dossier.due(ClockRule::Restart)),
                 }
             }
             Action::Refuse { reason } => {

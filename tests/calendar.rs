@@ -286,3 +286,46 @@ fn applying_later_equals_announcing_first_on_random_histories() {
     }
     assert!(changed >= 20, "the announcements moved only {changed} dossiers");
 }
+
+/// The late-apology rule is Decree 61/2018 Art. 19(9) (kept by Decree 118/2025): the
+/// apology is due "chậm nhất 01 ngày trước ngày hết hạn", a calendar day. A dossier of 8
+/// working hours received on Friday 7 March 2025 at 10:00 is due on Monday 10 March at
+/// 10:00 (1.5 h + 4 h on Friday, 2.5 h on Monday morning).
+#[test]
+fn an_apology_is_late_from_the_due_day_on() {
+    let store = Store::temporary().unwrap();
+    common::insert_catalogue(&store);
+    let cases = [
+        (datetime!(2025-03-07 16:00 +07:00), false), // Friday, both rules agree
+        (datetime!(2025-03-09 20:00 +07:00), false), // Sunday, the calendar day before
+        (datetime!(2025-03-10 08:00 +07:00), true),  // Monday, the due day itself
+    ];
+    for (i, (at, late)) in cases.into_iter().enumerate() {
+        let code = DossierCode::compose(
+            &common::agency(common::PROVINCE),
+            date!(2025 - 03 - 07),
+            i as u16 + 1,
+        )
+        .unwrap();
+        let d = store
+            .dossiers()
+            .receive(&NewDossier {
+                code: code.clone(),
+                procedure: common::procedure_code(common::PROCEDURES[1]),
+                agency: common::agency(common::PROVINCE),
+                channel: Channel::Direct,
+                received_at: datetime!(2025-03-07 10:00 +07:00),
+                digitised: false,
+                reused_data: false,
+            })
+            .unwrap();
+        assert_eq!(d.appointment(), datetime!(2025-03-10 10:00 +07:00));
+        let d = store
+            .dossiers()
+            .extend(&code, at, datetime!(2025-03-14 10:00 +07:00), "chờ ý kiến Sở")
+            .unwrap();
+        assert_eq!(d.late_apology(), late, "apology at {at}");
+    }
+    let r = store.report(&Scope::All, Period::month(2025, 3).unwrap()).unwrap();
+    assert_eq!(r.late_apologies, 1);
+}
