@@ -621,10 +621,21 @@ fn a_backup_restores_to_an_equal_store() {
     let source = Store::temporary().unwrap();
     demo::populate(&source, &DemoSpec::quang_nam_2023().with_dossiers(3_000), |_, _| {}).unwrap();
     add_score_records(&source);
+    // A day off announced after the fact moves some stored dossiers; the copy must time
+    // its receipts with it too, so it is restored before the dossiers.
+    let announcement = cchc::model::calendar::CalendarAnnouncement::new(
+        cchc::model::calendar::AnnouncementScope::Country,
+        "Thông báo nghỉ 6/11/2023 (thử)",
+        vec![time::macros::date!(2023 - 11 - 06)],
+        vec![],
+    )
+    .unwrap();
+    let moved = source.calendar_announcements().apply(&announcement, |_| {}).unwrap().changed;
+    assert!(moved > 0);
     let dir = tempfile::tempdir().unwrap();
     let manifest = io::backup::export(&source, dir.path()).unwrap();
     assert_eq!((manifest.agencies, manifest.dossiers), (280, 3_000));
-    assert_eq!(manifest.version, 2);
+    assert_eq!((manifest.version, manifest.calendar_announcements), (3, 1));
     // The demo adds feedback and one plan; add_score_records the rest.
     assert_eq!(manifest.feedback, source.feedback().unwrap().len() as u64);
     assert!(manifest.feedback > 0);
@@ -662,6 +673,7 @@ fn a_backup_restores_to_an_equal_store() {
     assert_eq!(copy.frameworks().all().unwrap(), source.frameworks().all().unwrap());
     assert_eq!(copy.assessments().all().unwrap(), source.assessments().all().unwrap());
     assert_eq!(copy.surveys().all().unwrap(), source.surveys().all().unwrap());
+    assert_eq!(copy.calendar_announcements().list().unwrap(), [announcement]);
     let nov = Period::month(2023, 11).unwrap();
     assert_eq!(
         copy.feedback_stats(&Scope::All, nov).unwrap(),

@@ -4,8 +4,9 @@
 //! (every version) and `dossiers.jsonl` (each dossier with its events after
 //! receipt, nested) as import rows of `docs/import.md`, and one file per other
 //! collection (`feedback.jsonl`, `plans.jsonl`, `organisation.jsonl`,
-//! `frameworks.jsonl`, `assessments.jsonl`, `surveys.jsonl`) holding the domain
-//! types' serde forms, which validate when read back. The layout is specified in
+//! `frameworks.jsonl`, `assessments.jsonl`, `surveys.jsonl`,
+//! `calendar_announcements.jsonl`) holding the domain types' serde forms, which
+//! validate when read back. The layout is specified in
 //! `docs/backup.md`. A backup is a logical copy: restore replays
 //! the receipts and actions through the store, which recomputes appointments and
 //! counters with its own calendar, so restoring into a store with the same
@@ -43,8 +44,9 @@ use crate::{Error, Result};
 /// The `format` value of a backup manifest.
 pub const BACKUP_FORMAT: &str = "cchc-backup";
 /// The version of the backup layout this build writes. Version 1 (agencies,
-/// procedures and dossiers only) is still read.
-pub const BACKUP_VERSION: u32 = 2;
+/// procedures and dossiers only) and version 2 (without calendar announcements) are
+/// still read.
+pub const BACKUP_VERSION: u32 = 3;
 
 /// The manifest of a backup: what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +81,9 @@ pub struct Manifest {
     /// SIPAS surveys in `surveys.jsonl`.
     #[serde(default)]
     pub surveys: u64,
+    /// Calendar announcements in `calendar_announcements.jsonl` (0 before version 3).
+    #[serde(default)]
+    pub calendar_announcements: u64,
 }
 
 fn write_line(w: &mut impl Write, value: serde_json::Map<String, Value>) -> Result<()> {
@@ -202,6 +207,9 @@ pub fn export(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
     let assessments =
         write("assessments.jsonl", &|w| write_values(&store.assessments().all()?, w))?;
     let surveys = write("surveys.jsonl", &|w| write_values(&store.surveys().all()?, w))?;
+    let calendar_announcements = write("calendar_announcements.jsonl", &|w| {
+        write_values(&store.calendar_announcements().list()?, w)
+    })?;
     let manifest = Manifest {
         format: BACKUP_FORMAT.to_owned(),
         version: BACKUP_VERSION,
@@ -215,6 +223,7 @@ pub fn export(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
         frameworks,
         assessments,
         surveys,
+        calendar_announcements,
     };
     let mut w = create("manifest.json")?;
     serde_json::to_writer_pretty(&mut w, &manifest).map_err(std::io::Error::other)?;
@@ -302,12 +311,27 @@ fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
         frameworks: 0,
         assessments: 0,
         surveys: 0,
+        calendar_announcements: 0,
     };
     for (name, record_type) in [
         ("agencies.jsonl", RecordType::Agencies),
         ("procedures.jsonl", RecordType::Procedures),
         ("dossiers.jsonl", RecordType::Dossiers),
     ] {
+        // Announcements time the receipts: in place before the dossiers arrive.
+        if record_type == RecordType::Dossiers && manifest.version >= 3 {
+            let path = dir.join("calendar_announcements.jsonl");
+            let values: Vec<crate::model::calendar::CalendarAnnouncement> = read_values(&path)?;
+            for (i, a) in values.iter().enumerate() {
+                store.calendar_announcements().add(a).map_err(|e| Error::Import {
+                    file: path.display().to_string(),
+                    line: i as u64 + 1,
+                    field: String::new(),
+                    reason: e.to_string(),
+                })?;
+            }
+            restored.calendar_announcements = values.len() as u64;
+        }
         let path = dir.join(name);
         let file = std::io::BufReader::new(std::fs::File::open(&path)?);
         let report = import_reader(
@@ -337,6 +361,7 @@ fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
         ("frameworks", manifest.frameworks, restored.frameworks),
         ("assessments", manifest.assessments, restored.assessments),
         ("surveys", manifest.surveys, restored.surveys),
+        ("calendar_announcements", manifest.calendar_announcements, restored.calendar_announcements),
     ] {
         if want != got {
             return Err(manifest_error(
