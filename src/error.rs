@@ -153,10 +153,10 @@ pub enum Error {
     #[error("i/o error")]
     Io(#[from] std::io::Error),
     /// A calendar announcement would change a day that stored dossiers were timed
-    /// with; nothing was written. `CalendarCalendarAnnouncements::apply` stores it and re-derives them.
+    /// with; nothing was written. `CalendarAnnouncements::apply` stores it and re-derives them.
     #[error(
         "calendar announcement {announcement:?} changes days that {dossiers} stored dossiers \
-         were timed with (first: {}); use CalendarCalendarAnnouncements::apply to store it and re-derive them",
+         were timed with (first: {}); use CalendarAnnouncements::apply to store it and re-derive them",
         examples.join(", ")
     )]
     CalendarInUse {

@@ -178,9 +178,9 @@ pub struct Rederived {
 /// built-in holiday tables day by day (see [`CalendarAnnouncement`]).
 ///
 /// Adding an announcement that changes a day stored dossiers were timed with is an
-/// explicit operation: [`CalendarCalendarAnnouncements::add`] refuses it with
-/// [`Error::CalendarInUse`], [`CalendarCalendarAnnouncements::affected`] lists those dossiers, and
-/// [`CalendarCalendarAnnouncements::apply`] stores the announcement and re-derives their calendar facts
+/// explicit operation: [`CalendarAnnouncements::add`] refuses it with
+/// [`Error::CalendarInUse`], [`CalendarAnnouncements::affected`] lists those dossiers, and
+/// [`CalendarAnnouncements::apply`] stores the announcement and re-derives their calendar facts
 /// (appointment, restarted due instant, late-notice flag) and the counters they move,
 /// in atomic batches with progress. The re-derived facts then stand (see
 /// `docs/calendar.md` for why). Dossier writes wait while it runs.
@@ -204,7 +204,7 @@ impl CalendarAnnouncements<'_> {
     ///
     /// # Errors
     /// [`Error::CalendarInUse`] when stored dossiers would change (nothing is written;
-    /// use [`CalendarCalendarAnnouncements::apply`]); [`Error::NotFound`] for an unknown agency;
+    /// use [`CalendarAnnouncements::apply`]); [`Error::NotFound`] for an unknown agency;
     /// [`Error::Storage`].
     ///
     /// ```
@@ -259,11 +259,11 @@ impl CalendarAnnouncements<'_> {
     }
 
     /// Removes the announcement of `scope` with `source` and re-derives the dossiers it
-    /// had changed, as [`CalendarCalendarAnnouncements::apply`] does. Removing one that does not exist
+    /// had changed, as [`CalendarAnnouncements::apply`] does. Removing one that does not exist
     /// is [`Error::NotFound`].
     ///
     /// # Errors
-    /// As [`CalendarCalendarAnnouncements::apply`].
+    /// As [`CalendarAnnouncements::apply`].
     pub fn remove(
         &self,
         scope: &AnnouncementScope,
@@ -308,7 +308,7 @@ impl CalendarAnnouncements<'_> {
     /// Re-derives the calendar facts of the dossiers received from `from` to `to`
     /// (inclusive, Vietnam dates) with the store's current calendars and rewrites, with
     /// their counters, those whose stored facts differ, in batches as
-    /// [`CalendarCalendarAnnouncements::apply`] does. For a crate upgrade that corrects a built-in
+    /// [`CalendarAnnouncements::apply`] does. For a crate upgrade that corrects a built-in
     /// schedule (the 2026 Quốc khánh days): dossiers received before the upgrade keep
     /// the facts computed with the old table until this runs. O(dossiers).
     ///
