@@ -441,6 +441,40 @@ impl OneStopReport {
             self.resolved_total() + self.in_progress_overdue,
         )
     }
+    /// On time over received, the rate of Decree 61/2018 Art. 30 ("Tỷ lệ hồ sơ giải
+    /// quyết TTHC đúng hạn trên tổng số hồ sơ tiếp nhận", quoted in DOMAIN.md §2.5 from
+    /// the Pháp điển copy in GitHub `diepxuan/diepxuan.github.io`,
+    /// `van-ban/buu-chinh-vien-thong/cong-nghe-thong-tin.md`):
+    ///
+    /// ```text
+    /// (early + on time) / dossiers to handle = ((8) + (9)) / (3)
+    /// ```
+    ///
+    /// \[I\] "Tổng số hồ sơ tiếp nhận" is read as column (3) of Biểu 06, received in the
+    /// period plus carried over: every dossier resolved in the period is in it, so the
+    /// rate never exceeds 100 %, which it could over the period's receipts alone.
+    /// `None` when there is nothing to handle.
+    ///
+    /// ```
+    /// use cchc::{ClockRule, OneStopReport, Period};
+    /// let mut r = OneStopReport::empty(Period::month(2024, 3)?, ClockRule::Restart);
+    /// (r.received_online, r.received_direct, r.carried_over) = (30, 40, 10);
+    /// (r.resolved_early, r.resolved_on_time, r.resolved_late) = (20, 30, 10);
+    /// let rate = r.on_time_rate_of_received().expect("80 dossiers to handle");
+    /// assert_eq!((rate.numerator, rate.denominator), (50, 80));
+    /// let resolved = r.resolved_rate_of_received().expect("80 dossiers to handle");
+    /// assert_eq!((resolved.numerator, resolved.denominator), (60, 80));
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    pub fn on_time_rate_of_received(&self) -> Option<Ratio> {
+        Ratio::new(self.resolved_early + self.resolved_on_time, self.received_total())
+    }
+    /// Resolved over received: resolved in the period / dossiers to handle,
+    /// `(7) / (3)` of Biểu 06, read as [`on_time_rate_of_received`](Self::on_time_rate_of_received)
+    /// reads "received". `None` when there is nothing to handle.
+    pub fn resolved_rate_of_received(&self) -> Option<Ratio> {
+        Ratio::new(self.resolved_total(), self.received_total())
+    }
     /// Late rate: late / resolved.
     pub fn late_rate(&self) -> Option<Ratio> {
         Ratio::new(self.resolved_late, self.resolved_total())
@@ -525,6 +559,16 @@ impl fmt::Display for ReportDisplay<'_> {
                 "Tỷ lệ đúng hạn (tính cả hồ sơ quá hạn)",
                 "On-time rate (incl. overdue)",
                 r.on_time_rate_with_overdue(),
+            ),
+            (
+                "Tỷ lệ đúng hạn (trên số tiếp nhận)",
+                "On time (of dossiers to handle)",
+                r.on_time_rate_of_received(),
+            ),
+            (
+                "Tỷ lệ đã giải quyết (trên số tiếp nhận)",
+                "Resolved (of dossiers to handle)",
+                r.resolved_rate_of_received(),
             ),
             ("Tỷ lệ trực tuyến", "Online rate", r.online_rate()),
             ("Tỷ lệ số hóa khi tiếp nhận", "Digitised at reception", r.digitised_rate()),

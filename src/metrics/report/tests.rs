@@ -291,6 +291,30 @@ fn merge_and_join_cover_every_count() {
 }
 
 #[test]
+fn rates_over_received_use_the_dossiers_to_handle() {
+    let all = half_year();
+    let (q1, q2, h1) = periods();
+    let fold = |p| OneStopReport::from_dossiers(&all, p, ClockRule::Restart);
+    // H1: 7 to handle (6 received + C); A on time (early); A, B, C resolved.
+    assert_eq!(fold(h1).on_time_rate_of_received(), Ratio::new(1, 7));
+    assert_eq!(fold(h1).resolved_rate_of_received(), Ratio::new(3, 7));
+    // Q2: 6 to handle (D, F + B, C, E, G carried); B and C resolved, both late.
+    assert_eq!(fold(q2).on_time_rate_of_received(), Ratio::new(0, 6));
+    assert_eq!(fold(q2).resolved_rate_of_received(), Ratio::new(2, 6));
+    // Over the period's receipts alone Q2 would read 2 resolved of 2 received.
+    assert_eq!(fold(q2).received_in_period(), 2);
+    assert_eq!(fold(q1).resolved_rate_of_received(), Ratio::new(1, 5));
+    let empty = OneStopReport::empty(q1, ClockRule::Restart);
+    assert_eq!(empty.on_time_rate_of_received(), None);
+    assert_eq!(empty.resolved_rate_of_received(), None);
+    let shown = fold(h1).display(Lang::Vi).to_string();
+    assert!(shown.contains("Từ ngày 01/01/2024 đến ngày 30/06/2024"), "{shown}");
+    assert!(shown.contains("Tỷ lệ đúng hạn (trên số tiếp nhận)"), "{shown}");
+    assert!(shown.contains("14,29 % (1/7)"), "{shown}");
+    assert!(fold(h1).display(Lang::En).to_string().contains("42.86 % (3/7)"));
+}
+
+#[test]
 fn backlogs_merge_at_one_instant_and_rule_only() {
     let all = half_year();
     let at = start_of_day(date!(2024 - 07 - 01));
