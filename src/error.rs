@@ -146,6 +146,20 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// Two results cannot be combined: a merge of reports or backlogs taken over
+    /// different periods, instants or clock rules, or a join of periods that do not
+    /// follow each other. Nothing was changed.
+    #[error("cannot {operation}: {what} (left: {left}; right: {right})")]
+    Mismatch {
+        /// What was attempted (`"merge reports"`, `"join reports"`, …).
+        operation: &'static str,
+        /// What does not match.
+        what: &'static str,
+        /// The left-hand (receiving, or earlier) value.
+        left: String,
+        /// The right-hand (merged, or later) value.
+        right: String,
+    },
     /// The storage engine failed.
     #[error("storage error")]
     Storage(#[from] sled::Error),

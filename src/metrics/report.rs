@@ -2,15 +2,15 @@
 //! backlog as of a date.
 
 use std::fmt;
-use std::ops::Add;
 
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::display::{Lang, format_count, format_percent};
 use crate::model::dossier::{Channel, ClockRule, Dossier, DossierStatus, Outcome};
 use crate::model::measure::{Counts, Measure};
-use crate::model::scope::Period;
+use crate::model::scope::{Dmy, Period};
 use crate::model::time_limit::vietnam_date;
+use crate::{Error, Result};
 
 /// A rate with its numerator and denominator, so every figure can be traced.
 ///
@@ -76,9 +76,32 @@ impl fmt::Display for Ratio {
 /// `resolved_total = early + on_time + late`, `in_progress = not_yet_due + overdue`,
 /// and `received_total = resolved_total + in_progress + waiting + refused + withdrawn`.
 ///
-/// Reports add (`+`; `Option<OneStopReport>: Sum`): the report of two disjoint scopes
-/// over the same period is the sum of theirs. Adding reports of different periods or rules
-/// keeps the left-hand period and rule and is meaningless.
+/// # Combining reports
+///
+/// - [`merge`](Self::merge): the report of two disjoint scopes (two provinces' stores,
+///   two districts) over the **same period and clock rule** is the column-wise sum of
+///   theirs. Anything else is refused with [`Error::Mismatch`]: summing Q1 and Q2
+///   would count the dossiers carried over into Q2 a second time.
+/// - [`join`](Self::join): the report of one scope over two **consecutive periods**
+///   (Q1 then Q2 gives H1): flows add, the carried-over stock is the first period's,
+///   the end-of-period stocks are the last period's.
+/// - [`ReportAccumulator`] builds a report from dossiers (push, merge, finish).
+///
+/// ```
+/// use cchc::{ClockRule, OneStopReport, Period};
+/// let q1 = Period::quarter(2024, 1)?;
+/// let mut north = OneStopReport::empty(q1, ClockRule::Restart);
+/// north.received_online = 3;
+/// let mut south = OneStopReport::empty(q1, ClockRule::Restart);
+/// south.received_online = 4;
+/// north.merge(south)?;
+/// assert_eq!(north.received_online, 7);
+/// // A report of another period is refused, and nothing changes.
+/// let q2 = OneStopReport::empty(Period::quarter(2024, 2)?, ClockRule::Restart);
+/// assert!(matches!(north.merge(q2), Err(cchc::Error::Mismatch { .. })));
+/// assert_eq!(north.received_online, 7);
+/// # Ok::<(), cchc::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OneStopReport {
     /// The period.
@@ -233,81 +256,155 @@ impl OneStopReport {
 
     /// Computes the report by folding dossiers one by one: the slow, obviously correct
     /// definition that the store's counters must agree with. Pass the dossiers of the
-    /// scope; O(dossiers × events).
+    /// scope; O(dossiers × events). A thin wrapper over [`ReportAccumulator`].
     pub fn from_dossiers<'a>(
         dossiers: impl IntoIterator<Item = &'a Dossier>,
         period: Period,
         rule: ClockRule,
     ) -> Self {
-        let mut r = Self::empty(period, rule);
-        let start = period.start_instant();
-        let end = period.end_instant();
-        let in_period = |t: time::OffsetDateTime| period.contains(vietnam_date(t));
+        let mut acc = ReportAccumulator::new(period, rule);
         for d in dossiers {
-            let h = d.header();
-            if in_period(d.received_at()) {
-                match h.channel {
-                    Channel::Online => r.received_online += 1,
-                    Channel::Direct => r.received_direct += 1,
-                    Channel::Postal => r.received_postal += 1,
-                }
-                r.digitised += u64::from(h.digitised);
-                r.reused_data += u64::from(h.reused_data);
-                r.fee_bearing += u64::from(h.fee_bearing);
-            }
-            let received_before = d.received_at() < start;
-            let closed_before = d.finished_at().is_some_and(|f| f < start);
-            r.carried_over += u64::from(received_before && !closed_before);
-            if d.resolved_at().is_some_and(in_period) {
-                match d.outcome(rule) {
-                    Some(Outcome::Early) => r.resolved_early += 1,
-                    Some(Outcome::OnTime) => r.resolved_on_time += 1,
-                    Some(Outcome::Late) => r.resolved_late += 1,
-                    None => {}
-                }
-                r.e_results += u64::from(d.e_result());
-                if h.paper_result {
-                    r.resolved_paper_result += 1;
-                    r.e_results_paper_result += u64::from(d.e_result());
-                }
-            }
-            if d.finished_at().is_some_and(in_period) {
-                match d.status() {
-                    DossierStatus::Refused => r.refused += 1,
-                    DossierStatus::Withdrawn => r.withdrawn += 1,
-                    _ => {}
-                }
-            }
-            r.returned += u64::from(d.returned_at().is_some_and(in_period));
-            for e in d.events().iter().filter(|e| in_period(e.at)) {
-                use crate::model::dossier::EventKind as K;
-                match &e.kind {
-                    K::Paid { online: true } => r.paid_online += 1,
-                    K::Transferred { .. } => r.transferred += 1,
-                    K::SupplementRequested { .. } => r.supplement_requests += 1,
-                    K::Extended { late_notice, .. } => {
-                        r.extended += 1;
-                        r.late_apologies += u64::from(*late_notice);
-                    }
-                    _ => {}
-                }
-            }
-            let state = d.state_at(end);
-            if state.pending {
-                let overdue = match rule {
-                    ClockRule::Restart => state.overdue_restart,
-                    ClockRule::Subtract => state.overdue_subtract,
-                };
-                if state.waiting {
-                    r.waiting_supplement += 1;
-                } else if overdue {
-                    r.in_progress_overdue += 1;
-                } else {
-                    r.in_progress_not_due += 1;
-                }
-            }
+            acc.push(d);
         }
-        r
+        acc.finish()
+    }
+
+    /// Merges the report of another scope over the same period and clock rule into
+    /// this one: every column adds. The scopes must be disjoint (different stores, or
+    /// units neither of which contains the other); that cannot be checked here.
+    ///
+    /// # Errors
+    /// [`Error::Mismatch`] when the periods or the clock rules differ;
+    /// [`Error::InvalidInput`] when a column would overflow `u64`. On error `self`
+    /// is unchanged.
+    pub fn merge(&mut self, other: Self) -> Result<()> {
+        const OPERATION: &str = "merge reports";
+        if self.period != other.period {
+            return Err(mismatch(OPERATION, "the periods differ", self.period, other.period));
+        }
+        self.check_rule(OPERATION, &other)?;
+        *self = self.added(other, OPERATION)?;
+        Ok(())
+    }
+
+    /// Merges reports of disjoint scopes over one period and rule (see
+    /// [`merge`](Self::merge)): `None` for none.
+    ///
+    /// # Errors
+    /// As [`merge`](Self::merge).
+    pub fn merge_all(reports: impl IntoIterator<Item = Self>) -> Result<Option<Self>> {
+        let mut reports = reports.into_iter();
+        let Some(mut total) = reports.next() else { return Ok(None) };
+        for r in reports {
+            total.merge(r)?;
+        }
+        Ok(Some(total))
+    }
+
+    /// Extends this report of a scope with the report of the same scope over the
+    /// period that follows it (`next` starts the day after this one ends): the
+    /// result covers both periods. Flows (received, resolved, refused, withdrawn,
+    /// returned, payments, transfers, …) add; `carried_over` stays this report's,
+    /// since what was carried into the later period was counted here already; the
+    /// end-of-period stocks (in progress, waiting) become `next`'s. The result equals
+    /// the report computed over the joined period.
+    ///
+    /// ```
+    /// use cchc::{ClockRule, OneStopReport, Period};
+    /// let mut h1 = OneStopReport::empty(Period::quarter(2024, 1)?, ClockRule::Restart);
+    /// h1.carried_over = 5;
+    /// h1.received_direct = 10;
+    /// h1.in_progress_not_due = 6;
+    /// let mut q2 = OneStopReport::empty(Period::quarter(2024, 2)?, ClockRule::Restart);
+    /// q2.carried_over = 6; // Q1's end stock, counted again by Q2
+    /// q2.received_direct = 20;
+    /// q2.in_progress_not_due = 2;
+    /// h1.join(q2)?;
+    /// assert_eq!(h1.period, Period::new(Period::quarter(2024, 1)?.from(), Period::quarter(2024, 2)?.to())?);
+    /// assert_eq!((h1.carried_over, h1.received_direct, h1.in_progress_not_due), (5, 30, 2));
+    /// // Q1 and Q3 do not follow each other.
+    /// let q3 = OneStopReport::empty(Period::quarter(2024, 3)?, ClockRule::Restart);
+    /// let mut q1 = OneStopReport::empty(Period::quarter(2024, 1)?, ClockRule::Restart);
+    /// assert!(q1.join(q3).is_err());
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Mismatch`] when `next` does not start the day after this report's
+    /// period ends, or the clock rules differ; [`Error::InvalidInput`] when a column
+    /// would overflow `u64`. On error `self` is unchanged.
+    pub fn join(&mut self, next: Self) -> Result<()> {
+        const OPERATION: &str = "join reports";
+        if self.period.to().next_day() != Some(next.period.from()) {
+            return Err(mismatch(
+                OPERATION,
+                "the second period does not start the day after the first ends",
+                self.period,
+                next.period,
+            ));
+        }
+        self.check_rule(OPERATION, &next)?;
+        let mut joined = self.added(next, OPERATION)?;
+        joined.period = Period::new(self.period.from(), next.period.to())?;
+        joined.carried_over = self.carried_over;
+        joined.in_progress_not_due = next.in_progress_not_due;
+        joined.in_progress_overdue = next.in_progress_overdue;
+        joined.waiting_supplement = next.waiting_supplement;
+        *self = joined;
+        Ok(())
+    }
+
+    fn check_rule(&self, operation: &'static str, other: &Self) -> Result<()> {
+        if self.rule == other.rule {
+            Ok(())
+        } else {
+            Err(mismatch(
+                operation,
+                "the clock rules differ",
+                format!("{:?}", self.rule),
+                format!("{:?}", other.rule),
+            ))
+        }
+    }
+
+    /// Every count of the report, once, in declaration order.
+    fn counts_mut(&mut self) -> [&mut u64; 24] {
+        [
+            &mut self.received_online,
+            &mut self.received_direct,
+            &mut self.received_postal,
+            &mut self.carried_over,
+            &mut self.resolved_early,
+            &mut self.resolved_on_time,
+            &mut self.resolved_late,
+            &mut self.in_progress_not_due,
+            &mut self.in_progress_overdue,
+            &mut self.waiting_supplement,
+            &mut self.refused,
+            &mut self.withdrawn,
+            &mut self.returned,
+            &mut self.digitised,
+            &mut self.reused_data,
+            &mut self.fee_bearing,
+            &mut self.paid_online,
+            &mut self.e_results,
+            &mut self.resolved_paper_result,
+            &mut self.e_results_paper_result,
+            &mut self.transferred,
+            &mut self.supplement_requests,
+            &mut self.extended,
+            &mut self.late_apologies,
+        ]
+    }
+
+    /// This report with every count of `other` added (period and rule kept).
+    fn added(mut self, mut other: Self, operation: &'static str) -> Result<Self> {
+        for (mine, theirs) in self.counts_mut().into_iter().zip(other.counts_mut()) {
+            *mine = mine.checked_add(*theirs).ok_or_else(|| {
+                Error::invalid("report", format!("{operation}: a count overflows u64"))
+            })?;
+        }
+        Ok(self)
     }
 
     /// Received in the period: online + direct + postal.
@@ -343,6 +440,40 @@ impl OneStopReport {
             self.resolved_early + self.resolved_on_time,
             self.resolved_total() + self.in_progress_overdue,
         )
+    }
+    /// On time over received, the rate of Decree 61/2018 Art. 30 ("Tỷ lệ hồ sơ giải
+    /// quyết TTHC đúng hạn trên tổng số hồ sơ tiếp nhận", quoted in DOMAIN.md §2.5 from
+    /// the Pháp điển copy in GitHub `diepxuan/diepxuan.github.io`,
+    /// `van-ban/buu-chinh-vien-thong/cong-nghe-thong-tin.md`):
+    ///
+    /// ```text
+    /// (early + on time) / dossiers to handle = ((8) + (9)) / (3)
+    /// ```
+    ///
+    /// \[I\] "Tổng số hồ sơ tiếp nhận" is read as column (3) of Biểu 06, received in the
+    /// period plus carried over: every dossier resolved in the period is in it, so the
+    /// rate never exceeds 100 %, which it could over the period's receipts alone.
+    /// `None` when there is nothing to handle.
+    ///
+    /// ```
+    /// use cchc::{ClockRule, OneStopReport, Period};
+    /// let mut r = OneStopReport::empty(Period::month(2024, 3)?, ClockRule::Restart);
+    /// (r.received_online, r.received_direct, r.carried_over) = (30, 40, 10);
+    /// (r.resolved_early, r.resolved_on_time, r.resolved_late) = (20, 30, 10);
+    /// let rate = r.on_time_rate_of_received().expect("80 dossiers to handle");
+    /// assert_eq!((rate.numerator, rate.denominator), (50, 80));
+    /// let resolved = r.resolved_rate_of_received().expect("80 dossiers to handle");
+    /// assert_eq!((resolved.numerator, resolved.denominator), (60, 80));
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    pub fn on_time_rate_of_received(&self) -> Option<Ratio> {
+        Ratio::new(self.resolved_early + self.resolved_on_time, self.received_total())
+    }
+    /// Resolved over received: resolved in the period / dossiers to handle,
+    /// `(7) / (3)` of Biểu 06, read as [`on_time_rate_of_received`](Self::on_time_rate_of_received)
+    /// reads "received". `None` when there is nothing to handle.
+    pub fn resolved_rate_of_received(&self) -> Option<Ratio> {
+        Ratio::new(self.resolved_total(), self.received_total())
     }
     /// Late rate: late / resolved.
     pub fn late_rate(&self) -> Option<Ratio> {
@@ -384,14 +515,15 @@ impl fmt::Display for ReportDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (r, l) = (self.report, self.lang);
         let n = |x: u64| format_count(x as i64, l);
+        // The form's period line, dates as dd/mm/yyyy.
         writeln!(
             f,
             "{} ({} {} {} {})",
             l.pick("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC", "ADMINISTRATIVE PROCEDURE HANDLING"),
-            l.pick("từ ngày", "from"),
-            r.period.from(),
+            l.pick("Từ ngày", "from"),
+            Dmy(r.period.from()),
             l.pick("đến ngày", "to"),
-            r.period.to()
+            Dmy(r.period.to())
         )?;
         let rows: [(&str, &str, u64); 15] = [
             ("(3) Số hồ sơ nhận giải quyết", "(3) Dossiers to handle", r.received_total()),
@@ -428,6 +560,16 @@ impl fmt::Display for ReportDisplay<'_> {
                 "On-time rate (incl. overdue)",
                 r.on_time_rate_with_overdue(),
             ),
+            (
+                "Tỷ lệ đúng hạn (trên số tiếp nhận)",
+                "On time (of dossiers to handle)",
+                r.on_time_rate_of_received(),
+            ),
+            (
+                "Tỷ lệ đã giải quyết (trên số tiếp nhận)",
+                "Resolved (of dossiers to handle)",
+                r.resolved_rate_of_received(),
+            ),
             ("Tỷ lệ trực tuyến", "Online rate", r.online_rate()),
             ("Tỷ lệ số hóa khi tiếp nhận", "Digitised at reception", r.digitised_rate()),
             ("Tỷ lệ kết quả điện tử", "Electronic results", r.e_result_rate()),
@@ -447,45 +589,135 @@ impl fmt::Display for OneStopReport {
     }
 }
 
-impl Add for OneStopReport {
-    type Output = OneStopReport;
-    fn add(self, o: OneStopReport) -> OneStopReport {
-        OneStopReport {
-            period: self.period,
-            rule: self.rule,
-            received_online: self.received_online + o.received_online,
-            received_direct: self.received_direct + o.received_direct,
-            received_postal: self.received_postal + o.received_postal,
-            carried_over: self.carried_over + o.carried_over,
-            resolved_early: self.resolved_early + o.resolved_early,
-            resolved_on_time: self.resolved_on_time + o.resolved_on_time,
-            resolved_late: self.resolved_late + o.resolved_late,
-            in_progress_not_due: self.in_progress_not_due + o.in_progress_not_due,
-            in_progress_overdue: self.in_progress_overdue + o.in_progress_overdue,
-            waiting_supplement: self.waiting_supplement + o.waiting_supplement,
-            refused: self.refused + o.refused,
-            withdrawn: self.withdrawn + o.withdrawn,
-            returned: self.returned + o.returned,
-            digitised: self.digitised + o.digitised,
-            reused_data: self.reused_data + o.reused_data,
-            fee_bearing: self.fee_bearing + o.fee_bearing,
-            paid_online: self.paid_online + o.paid_online,
-            e_results: self.e_results + o.e_results,
-            resolved_paper_result: self.resolved_paper_result + o.resolved_paper_result,
-            e_results_paper_result: self.e_results_paper_result + o.e_results_paper_result,
-            transferred: self.transferred + o.transferred,
-            supplement_requests: self.supplement_requests + o.supplement_requests,
-            extended: self.extended + o.extended,
-            late_apologies: self.late_apologies + o.late_apologies,
-        }
-    }
+/// An [`Error::Mismatch`].
+fn mismatch(
+    operation: &'static str,
+    what: &'static str,
+    left: impl fmt::Display,
+    right: impl fmt::Display,
+) -> Error {
+    Error::Mismatch { operation, what, left: left.to_string(), right: right.to_string() }
 }
 
-/// Sums reports: `None` for no reports, otherwise their sum (see [`OneStopReport`]'s
-/// note on periods).
-impl std::iter::Sum<OneStopReport> for Option<OneStopReport> {
-    fn sum<I: Iterator<Item = OneStopReport>>(iter: I) -> Self {
-        iter.reduce(|a, b| a + b)
+/// Accumulates a [`OneStopReport`] from dossiers in the vocabulary of a search
+/// engine's collectors: [`push`](Self::push) each dossier of the scope,
+/// [`merge`](Self::merge) accumulators filled apart (threads, stores), then
+/// [`finish`](Self::finish). [`OneStopReport::from_dossiers`] is this fold.
+///
+/// ```
+/// use cchc::metrics::report::ReportAccumulator;
+/// use cchc::{ClockRule, OneStopReport, Period};
+/// let period = Period::month(2024, 3)?;
+/// let mut north = ReportAccumulator::new(period, ClockRule::Restart);
+/// let south = ReportAccumulator::new(period, ClockRule::Restart);
+/// // north.push(&dossier) for each dossier of the north, likewise the south.
+/// north.merge(south)?;
+/// assert_eq!(north.finish(), OneStopReport::empty(period, ClockRule::Restart));
+/// # Ok::<(), cchc::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportAccumulator {
+    report: OneStopReport,
+    /// 00:00 (UTC+7) of the first day.
+    start: time::OffsetDateTime,
+    /// 00:00 (UTC+7) after the last day, where the end-of-period stocks are taken.
+    end: time::OffsetDateTime,
+}
+
+impl ReportAccumulator {
+    /// An empty accumulator for `period` under `rule`.
+    pub fn new(period: Period, rule: ClockRule) -> Self {
+        Self {
+            report: OneStopReport::empty(period, rule),
+            start: period.start_instant(),
+            end: period.end_instant(),
+        }
+    }
+
+    /// Counts one dossier of the scope in every column it belongs to (see
+    /// [`OneStopReport`] for the definitions). Returns whether it counted in any.
+    pub fn push(&mut self, d: &Dossier) -> bool {
+        let before = self.report;
+        let r = &mut self.report;
+        let (period, rule, start) = (r.period, r.rule, self.start);
+        let in_period = |t: time::OffsetDateTime| period.contains(vietnam_date(t));
+        let h = d.header();
+        if in_period(d.received_at()) {
+            match h.channel {
+                Channel::Online => r.received_online += 1,
+                Channel::Direct => r.received_direct += 1,
+                Channel::Postal => r.received_postal += 1,
+            }
+            r.digitised += u64::from(h.digitised);
+            r.reused_data += u64::from(h.reused_data);
+            r.fee_bearing += u64::from(h.fee_bearing);
+        }
+        let received_before = d.received_at() < start;
+        let closed_before = d.finished_at().is_some_and(|f| f < start);
+        r.carried_over += u64::from(received_before && !closed_before);
+        if d.resolved_at().is_some_and(in_period) {
+            match d.outcome(rule) {
+                Some(Outcome::Early) => r.resolved_early += 1,
+                Some(Outcome::OnTime) => r.resolved_on_time += 1,
+                Some(Outcome::Late) => r.resolved_late += 1,
+                None => {}
+            }
+            r.e_results += u64::from(d.e_result());
+            if h.paper_result {
+                r.resolved_paper_result += 1;
+                r.e_results_paper_result += u64::from(d.e_result());
+            }
+        }
+        if d.finished_at().is_some_and(in_period) {
+            match d.status() {
+                DossierStatus::Refused => r.refused += 1,
+                DossierStatus::Withdrawn => r.withdrawn += 1,
+                _ => {}
+            }
+        }
+        r.returned += u64::from(d.returned_at().is_some_and(in_period));
+        for e in d.events().iter().filter(|e| in_period(e.at)) {
+            use crate::model::dossier::EventKind as K;
+            match &e.kind {
+                K::Paid { online: true } => r.paid_online += 1,
+                K::Transferred { .. } => r.transferred += 1,
+                K::SupplementRequested { .. } => r.supplement_requests += 1,
+                K::Extended { late_notice, .. } => {
+                    r.extended += 1;
+                    r.late_apologies += u64::from(*late_notice);
+                }
+                _ => {}
+            }
+        }
+        let state = d.state_at(self.end);
+        if state.pending {
+            let overdue = match rule {
+                ClockRule::Restart => state.overdue_restart,
+                ClockRule::Subtract => state.overdue_subtract,
+            };
+            if state.waiting {
+                r.waiting_supplement += 1;
+            } else if overdue {
+                r.in_progress_overdue += 1;
+            } else {
+                r.in_progress_not_due += 1;
+            }
+        }
+        self.report != before
+    }
+
+    /// Adds the counts of an accumulator filled with other dossiers (of a disjoint
+    /// scope) over the same period and rule, as [`OneStopReport::merge`].
+    ///
+    /// # Errors
+    /// As [`OneStopReport::merge`]; on error `self` is unchanged.
+    pub fn merge(&mut self, other: Self) -> Result<()> {
+        self.report.merge(other.report)
+    }
+
+    /// Returns the report.
+    pub fn finish(self) -> OneStopReport {
+        self.report
     }
 }
 
@@ -530,16 +762,68 @@ impl Backlog {
     }
 
     /// Computes the backlog at instant `at` by folding dossiers (any instant, O(n)).
+    /// A thin wrapper over [`BacklogAccumulator`].
     pub fn from_dossiers<'a>(
         dossiers: impl IntoIterator<Item = &'a Dossier>,
         at: time::OffsetDateTime,
         rule: ClockRule,
     ) -> Self {
-        let mut b = Self::empty(at, rule);
+        let mut acc = BacklogAccumulator::new(at, rule);
         for d in dossiers {
-            b.count(d);
+            acc.push(d);
         }
-        b
+        acc.finish()
+    }
+
+    /// Merges the backlog of another, disjoint scope (another store, another unit)
+    /// taken at the same instant under the same clock rule: every count adds.
+    ///
+    /// ```
+    /// use cchc::{Backlog, ClockRule, start_of_day};
+    /// use time::macros::date;
+    /// let at = start_of_day(date!(2024 - 04 - 01));
+    /// let mut north = Backlog::empty(at, ClockRule::Restart);
+    /// (north.pending, north.overdue) = (3, 3);
+    /// let mut south = Backlog::empty(at, ClockRule::Restart);
+    /// (south.pending, south.waiting) = (2, 2);
+    /// north.merge(south)?;
+    /// assert_eq!((north.pending, north.overdue, north.waiting), (5, 3, 2));
+    /// let later = Backlog::empty(start_of_day(date!(2024 - 04 - 02)), ClockRule::Restart);
+    /// assert!(north.merge(later).is_err());
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Mismatch`] when the instants or the clock rules differ;
+    /// [`Error::InvalidInput`] when a count would overflow `u64`. On error `self` is
+    /// unchanged.
+    pub fn merge(&mut self, other: Self) -> Result<()> {
+        const OPERATION: &str = "merge backlogs";
+        if self.at != other.at {
+            return Err(mismatch(OPERATION, "the instants differ", self.at, other.at));
+        }
+        if self.rule != other.rule {
+            return Err(mismatch(
+                OPERATION,
+                "the clock rules differ",
+                format!("{:?}", self.rule),
+                format!("{:?}", other.rule),
+            ));
+        }
+        let add = |a: u64, b: u64| {
+            a.checked_add(b).ok_or_else(|| {
+                Error::invalid("backlog", format!("{OPERATION}: a count overflows u64"))
+            })
+        };
+        let merged = Self {
+            pending: add(self.pending, other.pending)?,
+            not_yet_due: add(self.not_yet_due, other.not_yet_due)?,
+            overdue: add(self.overdue, other.overdue)?,
+            waiting: add(self.waiting, other.waiting)?,
+            ..*self
+        };
+        *self = merged;
+        Ok(())
     }
 
     /// An empty backlog at `at`.
@@ -554,11 +838,17 @@ impl Backlog {
         }
     }
 
-    /// Counts one dossier in the backlog, by its state at the backlog's instant.
+    /// Counts one dossier in the backlog, by its state at the backlog's instant (as
+    /// [`BacklogAccumulator::push`]).
     pub fn count(&mut self, d: &Dossier) {
+        self.tally(d);
+    }
+
+    /// Counts one dossier; returns whether it was pending.
+    fn tally(&mut self, d: &Dossier) -> bool {
         let s = d.state_at(self.at);
         if !s.pending {
-            return;
+            return false;
         }
         self.pending += 1;
         let overdue = match self.rule {
@@ -572,11 +862,47 @@ impl Backlog {
         } else {
             self.not_yet_due += 1;
         }
+        true
     }
 
     /// Returns a value that displays the backlog in `lang`.
     pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
         BacklogDisplay { backlog: self, lang }
+    }
+}
+
+/// Accumulates a [`Backlog`] from dossiers: [`push`](Self::push) each dossier of the
+/// scope, [`merge`](Self::merge) accumulators filled apart, then
+/// [`finish`](Self::finish). [`Backlog::from_dossiers`] is this fold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BacklogAccumulator {
+    backlog: Backlog,
+}
+
+impl BacklogAccumulator {
+    /// An empty accumulator for the backlog at `at` under `rule`.
+    pub fn new(at: time::OffsetDateTime, rule: ClockRule) -> Self {
+        Self { backlog: Backlog::empty(at, rule) }
+    }
+
+    /// Counts one dossier by its state at the backlog's instant; returns whether it
+    /// was pending.
+    pub fn push(&mut self, d: &Dossier) -> bool {
+        self.backlog.tally(d)
+    }
+
+    /// Adds the counts of an accumulator filled with other dossiers (of a disjoint
+    /// scope), as [`Backlog::merge`].
+    ///
+    /// # Errors
+    /// As [`Backlog::merge`]; on error `self` is unchanged.
+    pub fn merge(&mut self, other: Self) -> Result<()> {
+        self.backlog.merge(other.backlog)
+    }
+
+    /// Returns the backlog.
+    pub fn finish(self) -> Backlog {
+        self.backlog
     }
 }
 
@@ -614,3 +940,6 @@ impl fmt::Display for Backlog {
         self.display(Lang::Vi).fmt(f)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -491,6 +491,26 @@ impl fmt::Display for Ranking {
 /// Ranks units by score, descending; ties share a rank (competition ranking
 /// 1, 2, 2, 4) and are listed by unit code.
 ///
+/// # A unit whose data lie in several parts
+///
+/// A national ranking (the Decision 766 ranking of provinces) ranks each unit by the
+/// score of its **merged measurements**, never by adding or averaging the points of
+/// its parts (stores, districts, periods): points are proportional to the ratio below
+/// the threshold and capped at it, so they do not add. Merge the raw counts first
+/// ([`OneStopReport::merge`](crate::OneStopReport::merge) for reports), then score
+/// and rank. With a threshold of 90 % and 10 points, parts at 90/100 (10 points) and
+/// 1/10 (1.11 points) add to 11.11, more than the maximum, and average 5.56, while the
+/// unit's own 91/110 = 82.7 % earns 9.19:
+///
+/// ```
+/// use cchc::model::score::score_indicator;
+/// let points = |n: f64, d: f64| score_indicator(Some(n / d * 100.0), 10.0, Some(90.0));
+/// let parts = points(90.0, 100.0).unwrap() + points(1.0, 10.0).unwrap();
+/// assert!((parts - 11.11).abs() < 0.005);
+/// let merged = points(90.0 + 1.0, 100.0 + 10.0).unwrap();
+/// assert!((merged - 9.19).abs() < 0.005);
+/// ```
+///
 /// # Errors
 ///
 /// [`Error::InvalidInput`] for a NaN or infinite score, or a unit given twice.

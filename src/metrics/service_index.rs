@@ -118,6 +118,13 @@ pub struct GroupResult {
 }
 
 /// The Decision 766 index of a scope over a period, computed from a store.
+///
+/// Indices of several stores are **not merged**: an index holds ratios, points and
+/// a mean (2.2), and a merge needs raw counts. A ratio whose denominator is 0 keeps
+/// no numerator (3.6 can count online payments of dossiers received earlier with no
+/// fee-bearing receipt in the period), 2.2 keeps its mean without the number of
+/// dossiers, and catalogue indicators count procedures that several stores share.
+/// Never add or average the points of parts (see [`rank_units`](crate::rank_units)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceIndex {
     /// The framework scored against.

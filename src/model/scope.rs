@@ -58,8 +58,9 @@ pub struct Period {
 }
 
 impl Period {
-    /// The days from `from` to `to`, both included (for example the 15th-to-14th
-    /// periods some provinces use).
+    /// The days from `from` to `to`, both included (the 15th-to-14th reporting
+    /// periods of the regulation have their own constructors,
+    /// [`Period::reporting_quarter`] and its siblings).
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `to` is before `from` or is the last representable day.
@@ -116,6 +117,118 @@ impl Period {
         Self::new(Self::month(year, 1)?.from, Self::month(year, 12)?.to)
     }
 
+    /// The reporting month of the regulation's periodic reports: from the 15th of
+    /// the month before to the 14th of `month` (Decree 09/2019/NĐ-CP Art. 12(1); see
+    /// [`Period::reporting_quarter`] for the rule and its sources).
+    ///
+    /// ```
+    /// use cchc::Period;
+    /// use time::macros::date;
+    /// let january = Period::reporting_month(2026, 1)?;
+    /// assert_eq!((january.from(), january.to()), (date!(2025 - 12 - 15), date!(2026 - 01 - 14)));
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a month outside 1–12 or a year out of range.
+    pub fn reporting_month(year: i32, month: u8) -> Result<Self> {
+        if !(1..=12).contains(&month) {
+            return Err(Error::invalid("period.month", format!("{month} is not 1–12")));
+        }
+        Self::cut_off(year, month, month)
+    }
+
+    /// The reporting quarter (1–4) of the regulation's periodic reports: from the
+    /// 15th of the month before the quarter to the 14th of its last month, so the
+    /// first quarter of 2026 is 15/12/2025 to 14/03/2026.
+    ///
+    /// The data cut-off of periodic reports is set by Decree 09/2019/NĐ-CP (chế độ
+    /// báo cáo của cơ quan hành chính nhà nước) Art. 12 "Thời gian chốt số liệu báo
+    /// cáo trong chế độ báo cáo định kỳ": (1) monthly "tính từ ngày 15 tháng trước
+    /// đến ngày 14 của tháng thuộc kỳ báo cáo"; (2) quarterly "tính từ ngày 15 của
+    /// tháng trước kỳ báo cáo đến ngày 14 của tháng cuối quý thuộc kỳ báo cáo";
+    /// (3) six-monthly 15/12 of the previous year to 14/6, and 15/6 to 14/12;
+    /// (4) yearly 15/12 of the previous year to 14/12. Read in stored copies:
+    /// the article's title and clauses 1–2 quoted at
+    /// <http://118.69.201.249:801/phap-luat/che-do-bao-cao-dinh-ky-la-gi-thoi-gian-chot-so-lieu-che-do-bao-cao-dinh-ky-hang-nam-duoc-tinh-tu-ng-175130-188832.html>
+    /// (the copy is cut after clause 2); the four rules word for word as ministries
+    /// restate them for their own reports, Circular 09/2019/TT-NHNN
+    /// (<https://luatvietnam.vn/tin-van-ban-moi/thoi-han-nop-bao-cao-dinh-ky-186-21960-article.html>)
+    /// and Circular 58/2020/TT-BQP
+    /// (<https://hoatieu.vn/thong-tu-58-2020-tt-bqp-che-do-bao-cao-dinh-ky-cua-bo-quoc-phong-200161>).
+    /// Whether Biểu 06/VPCP/KSTT (Circular 01/2020/TT-VPCP) uses this cut-off or
+    /// calendar periods was not confirmed (DOMAIN.md §10): the calendar
+    /// constructors ([`Period::quarter`], …) stay the default.
+    ///
+    /// ```
+    /// use cchc::Period;
+    /// use time::macros::date;
+    /// let q1 = Period::reporting_quarter(2026, 1)?;
+    /// assert_eq!((q1.from(), q1.to()), (date!(2025 - 12 - 15), date!(2026 - 03 - 14)));
+    /// assert_eq!(q1.form_line().to_string(), "Từ ngày 15/12/2025 đến ngày 14/03/2026");
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a quarter outside 1–4 or a year out of range.
+    pub fn reporting_quarter(year: i32, quarter: u8) -> Result<Self> {
+        if !(1..=4).contains(&quarter) {
+            return Err(Error::invalid("period.quarter", format!("{quarter} is not 1–4")));
+        }
+        Self::cut_off(year, quarter * 3 - 2, quarter * 3)
+    }
+
+    /// The reporting half-year (1 or 2) of the regulation's periodic reports: the
+    /// first is 15/12 of the previous year to 14/06, the second 15/06 to 14/12
+    /// (Decree 09/2019/NĐ-CP Art. 12(3); sources at [`Period::reporting_quarter`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a half outside 1–2 or a year out of range.
+    pub fn reporting_half_year(year: i32, half: u8) -> Result<Self> {
+        if !(1..=2).contains(&half) {
+            return Err(Error::invalid("period.half", format!("{half} is not 1–2")));
+        }
+        Self::cut_off(year, half * 6 - 5, half * 6)
+    }
+
+    /// The reporting year of the regulation's periodic reports: 15/12 of the
+    /// previous year to 14/12 (Decree 09/2019/NĐ-CP Art. 12(4); sources at
+    /// [`Period::reporting_quarter`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a year out of range.
+    pub fn reporting_year(year: i32) -> Result<Self> {
+        Self::cut_off(year, 1, 12)
+    }
+
+    /// From the 15th of the month before `first` to the 14th of `last` (both 1–12,
+    /// `first ≤ last`, months of `year`): the cut-off rule of Decree 09/2019 Art. 12.
+    fn cut_off(year: i32, first: u8, last: u8) -> Result<Self> {
+        let (from_year, from_month) = if first == 1 { (year - 1, 12) } else { (year, first - 1) };
+        let day = |y: i32, m: u8, d: u8| {
+            let month = Month::try_from(m)
+                .map_err(|_| Error::invalid("period.month", format!("{m} is not 1–12")))?;
+            Date::from_calendar_date(y, month, d)
+                .map_err(|e| Error::invalid("period.year", e.to_string()))
+        };
+        Self::new(day(from_year, from_month, 15)?, day(year, last, 14)?)
+    }
+
+    /// Returns the period line of the official forms, dates as dd/mm/yyyy:
+    /// `Từ ngày 01/01/2024 đến ngày 31/03/2024` (Biểu 06/VPCP/KSTT: "(Từ ngày …
+    /// đến ngày …)").
+    ///
+    /// ```
+    /// use cchc::Period;
+    /// let year = Period::reporting_year(2024)?;
+    /// assert_eq!(year.form_line().to_string(), "Từ ngày 15/12/2023 đến ngày 14/12/2024");
+    /// # Ok::<(), cchc::Error>(())
+    /// ```
+    pub fn form_line(&self) -> impl std::fmt::Display + use<> {
+        let (from, to) = (Dmy(self.from), Dmy(self.to));
+        FormLine(from, to)
+    }
+
     /// Returns the first day.
     pub fn from(&self) -> Date {
         self.from
@@ -145,6 +258,26 @@ impl Period {
 impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} – {}", self.from, self.to)
+    }
+}
+
+/// A date written dd/mm/yyyy, as on Vietnamese forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dmy(pub(crate) Date);
+
+impl std::fmt::Display for Dmy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = self.0;
+        write!(f, "{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+    }
+}
+
+/// The period line of a form; see [`Period::form_line`].
+struct FormLine(Dmy, Dmy);
+
+impl std::fmt::Display for FormLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Từ ngày {} đến ngày {}", self.0, self.1)
     }
 }
 
@@ -242,6 +375,95 @@ impl ScopeTest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::date;
+
+    fn days(p: Period) -> (Date, Date) {
+        (p.from(), p.to())
+    }
+
+    /// Decree 09/2019/NĐ-CP Art. 12, worked by hand: each period starts on the
+    /// 15th of the month before it and ends on the 14th of its last month.
+    #[test]
+    fn reporting_periods_follow_the_15th_to_14th_cut_off() {
+        // Months, across the year boundary.
+        assert_eq!(
+            days(Period::reporting_month(2026, 1).unwrap()),
+            (date!(2025 - 12 - 15), date!(2026 - 01 - 14))
+        );
+        assert_eq!(
+            days(Period::reporting_month(2024, 3).unwrap()),
+            (date!(2024 - 02 - 15), date!(2024 - 03 - 14))
+        );
+        assert_eq!(
+            days(Period::reporting_month(2024, 12).unwrap()),
+            (date!(2024 - 11 - 15), date!(2024 - 12 - 14))
+        );
+        // Quarters.
+        let q = |n| days(Period::reporting_quarter(2026, n).unwrap());
+        assert_eq!(q(1), (date!(2025 - 12 - 15), date!(2026 - 03 - 14)));
+        assert_eq!(q(2), (date!(2026 - 03 - 15), date!(2026 - 06 - 14)));
+        assert_eq!(q(3), (date!(2026 - 06 - 15), date!(2026 - 09 - 14)));
+        assert_eq!(q(4), (date!(2026 - 09 - 15), date!(2026 - 12 - 14)));
+        // Half-years and the year.
+        assert_eq!(
+            days(Period::reporting_half_year(2026, 1).unwrap()),
+            (date!(2025 - 12 - 15), date!(2026 - 06 - 14))
+        );
+        assert_eq!(
+            days(Period::reporting_half_year(2026, 2).unwrap()),
+            (date!(2026 - 06 - 15), date!(2026 - 12 - 14))
+        );
+        assert_eq!(
+            days(Period::reporting_year(2026).unwrap()),
+            (date!(2025 - 12 - 15), date!(2026 - 12 - 14))
+        );
+        // 15/12/2023 to 14/12/2024 holds 29/02/2024: 366 days; the next year 365.
+        let length = |p: Period| (p.to() - p.from()).whole_days() + 1;
+        assert_eq!(length(Period::reporting_year(2024).unwrap()), 366);
+        assert_eq!(length(Period::reporting_year(2025).unwrap()), 365);
+        // Consecutive periods tile the year and run on into the next one.
+        let q4_2025 = Period::reporting_quarter(2025, 4).unwrap();
+        assert_eq!(q4_2025.end_day(), Period::reporting_quarter(2026, 1).unwrap().from());
+        for month in 1..12 {
+            assert_eq!(
+                Period::reporting_month(2026, month).unwrap().end_day(),
+                Period::reporting_month(2026, month + 1).unwrap().from()
+            );
+        }
+    }
+
+    #[test]
+    fn reporting_periods_refuse_what_does_not_exist() {
+        let field = |r: Result<Period>| match r {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        };
+        assert_eq!(field(Period::reporting_month(2026, 0)), "period.month");
+        assert_eq!(field(Period::reporting_month(2026, 13)), "period.month");
+        assert_eq!(field(Period::reporting_quarter(2026, 0)), "period.quarter");
+        assert_eq!(field(Period::reporting_quarter(2026, 5)), "period.quarter");
+        assert_eq!(field(Period::reporting_half_year(2026, 3)), "period.half");
+        // The first period of the earliest year would start in a year `time` lacks.
+        assert_eq!(field(Period::reporting_year(-9999)), "period.year");
+        assert_eq!(field(Period::reporting_month(-9999, 1)), "period.year");
+        assert!(Period::reporting_month(-9999, 2).is_ok());
+    }
+
+    #[test]
+    fn the_form_line_writes_dd_mm_yyyy() {
+        assert_eq!(
+            Period::month(2024, 3).unwrap().form_line().to_string(),
+            "Từ ngày 01/03/2024 đến ngày 31/03/2024"
+        );
+        assert_eq!(
+            Period::reporting_quarter(2026, 1).unwrap().form_line().to_string(),
+            "Từ ngày 15/12/2025 đến ngày 14/03/2026"
+        );
+        assert_eq!(
+            Period::day(date!(0987 - 06 - 05)).unwrap().form_line().to_string(),
+            "Từ ngày 05/06/0987 đến ngày 05/06/0987"
+        );
+    }
 
     #[test]
     fn scope_test_follows_parents_and_levels() {

@@ -194,12 +194,61 @@ fn merged_reports_of_two_districts_equal_the_report_of_both() {
     let b = f.store.report(&Scope::subtree(&f.agencies[4]), period).unwrap();
     let district_level = f.store.report(&Scope::Level(Level::District), period).unwrap();
     let communes = f.store.report(&Scope::Level(Level::Commune), period).unwrap();
-    assert_eq!(a + b, district_level + communes);
-    assert_eq!(
-        [a, b].into_iter().fold(OneStopReport::empty(period, ClockRule::Restart), |x, y| x + y),
-        a + b
-    );
-    assert_eq!((a + b).received_total(), 40);
+    let mut districts = a;
+    districts.merge(b).unwrap();
+    let mut by_level = district_level;
+    by_level.merge(communes).unwrap();
+    assert_eq!(districts, by_level);
+    assert_eq!(OneStopReport::merge_all([a, b]).unwrap(), Some(districts));
+    assert_eq!(districts.received_total(), 40);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The national view: two provinces' stores merge into the report and backlog of
+    /// all their dossiers, and one store's reports of consecutive periods join into
+    /// the report of the joined period, both equal to the slow fold.
+    #[test]
+    fn merged_stores_and_joined_periods_equal_the_slow_fold(
+        north in proptest::collection::vec(plan(), 1..30),
+        south in proptest::collection::vec(plan(), 1..30),
+        from in -10i64..150,
+        first_len in 0i64..60,
+        second_len in 0i64..60,
+        subtract in any::<bool>(),
+    ) {
+        let rule = if subtract { ClockRule::Subtract } else { ClockRule::Restart };
+        let (n, s) = (province(), province());
+        write_one_by_one(&n, &north);
+        write_one_by_one(&s, &south);
+        let from_day = vietnam_date(at(from, 0));
+        let mid = from_day + Duration::days(first_len);
+        let first = Period::new(from_day, mid).unwrap();
+        let second = Period::new(mid.next_day().unwrap(), mid + Duration::days(1 + second_len)).unwrap();
+        let whole = Period::new(first.from(), second.to()).unwrap();
+        let (n_dossiers, s_dossiers) = (n.dossiers(), s.dossiers());
+        let both: Vec<&Dossier> = n_dossiers.iter().chain(&s_dossiers).collect();
+
+        let mut national = n.store.report_with(&Scope::All, whole, rule).unwrap();
+        national.merge(s.store.report_with(&Scope::All, whole, rule).unwrap()).unwrap();
+        prop_assert_eq!(national, OneStopReport::from_dossiers(both.iter().copied(), whole, rule));
+
+        let mut joined = n.store.report_with(&Scope::All, first, rule).unwrap();
+        joined.join(n.store.report_with(&Scope::All, second, rule).unwrap()).unwrap();
+        prop_assert_eq!(joined, OneStopReport::from_dossiers(&n_dossiers, whole, rule));
+        // Joined the other way round, or merged across periods: refused.
+        let mut later = n.store.report_with(&Scope::All, second, rule).unwrap();
+        prop_assert!(later.join(joined).is_err());
+        prop_assert!(later.merge(joined).is_err());
+
+        let mut backlog = n.store.backlog(&Scope::All, whole.to(), rule).unwrap();
+        backlog.merge(s.store.backlog(&Scope::All, whole.to(), rule).unwrap()).unwrap();
+        prop_assert_eq!(
+            backlog,
+            Backlog::from_dossiers(both.iter().copied(), whole.end_instant(), rule)
+        );
+    }
 }
 
 #[test]
