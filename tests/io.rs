@@ -311,6 +311,7 @@ fn feedback_samples_import_with_every_step() {
         instant("2024-03-04T14:30:00+07:00"),
         cchc::FeedbackKind::Staff,
     )
+    .unwrap()
     .with_transfer(instant("2024-03-05T08:00:00+07:00"))
     .unwrap()
     .with_answer(instant("2024-03-28T16:00:00+07:00"))
@@ -327,6 +328,7 @@ fn feedback_samples_import_with_every_step() {
         instant("2024-03-12T10:30:00+07:00"),
         cchc::FeedbackKind::Staff,
     )
+    .unwrap()
     .with_rejection(instant("2024-03-18T08:00:00+07:00"))
     .unwrap();
     assert_eq!(all.iter().find(|f| f.id() == expected.id()), Some(&expected));
