@@ -170,15 +170,9 @@ pub enum Error {
 /// The text of an [`Error::Import`]: `file:line: field F: reason`, without the
 /// parts that are unknown.
 fn import_text(file: &str, line: u64, field: &str, reason: &str) -> String {
-    let mut text = file.to_owned();
-    if line > 0 {
-        text.push_str(&format!(":{line}"));
-    }
-    if !field.is_empty() {
-        text.push_str(&format!(": field {field}"));
-    }
-    text.push_str(&format!(": {reason}"));
-    text
+    let line = if line > 0 { format!(":{line}") } else { String::new() };
+    let field = if field.is_empty() { String::new() } else { format!(": field {field}") };
+    format!("{file}{line}{field}: {reason}")
 }
 
 /// The crate's result type.

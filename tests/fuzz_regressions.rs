@@ -320,3 +320,94 @@ fn a_stored_feedback_item_at_the_end_of_time_is_corrupt_not_a_panic() {
         other => panic!("expected Corrupt, got {other:?}"),
     }
 }
+
+/// The `import_rows` target's invariants on every sample file, on the inputs of
+/// issue 13 (each a panic, a silent acceptance or a wrong line before), and on
+/// every saved input in `tests/fixtures/fuzz/import_rows/`.
+#[test]
+fn import_inputs_keep_the_importers_invariants() {
+    use cchc::fuzz_support::{fuzz_import, import_selector};
+    use cchc::io::{Format, RecordType};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
+    for entry in std::fs::read_dir(root.join("examples/data")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let (Some(format), Some(record_type)) =
+            (Format::from_file_name(&name), RecordType::from_file_name(&name))
+        else {
+            continue;
+        };
+        let mut bytes = vec![import_selector(format, record_type)];
+        bytes.extend(std::fs::read(&path).unwrap());
+        inputs.push((name, bytes));
+    }
+    assert!(inputs.len() >= 12, "{} sample files", inputs.len());
+    let crafted: [(Format, RecordType, &str); 8] = [
+        (
+            Format::Csv,
+            RecordType::Dossiers,
+            "code,procedure,agency,channel,received_at\n\
+             000.01.01.H49-991231-0001,1.004227,000.01.01.H49,online,9999-12-31T23:00:00Z\n",
+        ),
+        (
+            Format::Csv,
+            RecordType::Feedback,
+            "id,agency,received_at,kind\nPA-2,000.01.01.H49,9999-12-31T22:00:00Z,regulation\n",
+        ),
+        (
+            Format::JsonLines,
+            RecordType::Events,
+            r#"{"dossier": "000.01.01.H49-240102-0001", "at": "9999-12-31T23:00:00Z", "action": "extend", "new_appointment": "9999-12-31T23:30:00Z"}"#,
+        ),
+        (
+            Format::Csv,
+            RecordType::Events,
+            "dossier,at,action,to\r000.01.01.H49-240102-0001,2024-01-03T09:00:00+07:00,transfer,000.00.01.H49\r\
+             000.01.01.H49-240102-0001,2024-01-04T09:00:00+07:00,fly\r",
+        ),
+        (
+            Format::Csv,
+            RecordType::Agencies,
+            "code,name,kind,name\r\n000.00.02.H49,UBND,district,UBND huyện\r\n",
+        ),
+        (
+            Format::JsonLines,
+            RecordType::Dossiers,
+            r#"{"code": "000.01.01.H49-240105-0001", "code": "000.01.01.H49-240105-0002"}"#,
+        ),
+        (
+            Format::Csv,
+            RecordType::Assessments,
+            "framework,unit,year,leaf,points\ndemo.2025,Quảng Nam,2101,1.1,3\n",
+        ),
+        (
+            Format::Csv,
+            RecordType::Agencies,
+            "code,name,kind,parent\n000.00.02.H49,\u{200B}\u{200B},district,000.00.00.H49\n",
+        ),
+    ];
+    for (i, (format, record_type, text)) in crafted.into_iter().enumerate() {
+        let mut bytes = vec![import_selector(format, record_type)];
+        bytes.extend(text.as_bytes());
+        inputs.push((format!("issue 13 input {i}"), bytes));
+    }
+    let saved = root.join("tests/fixtures/fuzz/import_rows");
+    if let Ok(entries) = std::fs::read_dir(&saved) {
+        for entry in entries {
+            let path = entry.unwrap().path();
+            inputs.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+        }
+    }
+    for (name, bytes) in &inputs {
+        if let Err(broken) = fuzz_import(bytes) {
+            panic!("{name}: {broken}");
+        }
+    }
+    // Every selector byte maps back to a format and a record type.
+    for format in [Format::Csv, Format::JsonLines] {
+        for record_type in [RecordType::Agencies, RecordType::Assessments] {
+            assert_eq!(fuzz_import(&[import_selector(format, record_type)]), Ok(()));
+        }
+    }
+}

@@ -72,7 +72,7 @@ pub(crate) fn parse_strict(text: &str) -> std::result::Result<Value, Parse> {
     }
 }
 
-/// Builds a [`Value`] like serde_json's own, recording the first duplicated key.
+/// Builds a [`Value`] like `serde_json`'s own, recording the first duplicated key.
 struct Strict<'a> {
     /// Where this value sits (`""` for the line, `events[1]` for a nested item).
     path: String,

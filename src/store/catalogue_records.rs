@@ -8,6 +8,7 @@
 //! fixtures under `tests/fixtures/format-v1/`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -263,27 +264,39 @@ impl Persisted for OrganisationSnapshot {
 /// and organisation snapshots. Reads are those of a [`Collection`]; writes also
 /// check that the agency the record belongs to is stored, so a record can never
 /// point at an agency the store does not know.
+///
+/// The view opens its sled tree only to write: reading a collection that was never
+/// written, or a write refused by a check, leaves the store's files untouched.
 #[derive(Debug)]
 pub struct AgencyRecords<'a, T> {
-    collection: Collection<'a, T>,
+    store: &'a Store,
+    _type: PhantomData<T>,
 }
 
 impl<'a, T: Persisted> AgencyRecords<'a, T> {
-    fn open(store: &'a Store) -> Result<Self> {
-        Ok(Self { collection: store.collection()? })
+    fn open(store: &'a Store) -> Self {
+        Self { store, _type: PhantomData }
     }
 
     /// Returns the store this view belongs to.
     pub fn store(&self) -> &'a Store {
-        self.collection.store()
+        self.store
+    }
+
+    /// The collection, if its tree exists (opening a missing tree would create it).
+    fn existing(&self) -> Result<Option<Collection<'a, T>>> {
+        let exists =
+            self.store.inner.db.tree_names().iter().any(|name| name.as_ref() == T::TREE.as_bytes());
+        if exists { self.store.collection().map(Some) } else { Ok(None) }
     }
 
     /// Writes `value` after checking that `agency` is stored.
     fn write(&self, value: &T, agency: &AgencyCode, replace: bool) -> Result<()> {
-        if self.store().agencies().get(agency)?.is_none() {
+        if self.store.agencies().get(agency)?.is_none() {
             return Err(Error::NotFound { kind: RecordKind::Agency, id: agency.to_string() });
         }
-        if replace { self.collection.upsert(value) } else { self.collection.insert(value) }
+        let collection = self.store.collection()?;
+        if replace { collection.upsert(value) } else { collection.insert(value) }
     }
 
     /// Returns the value stored under `key`.
@@ -291,7 +304,10 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
     /// # Errors
     /// [`Error::Corrupt`] when the bytes do not decode; [`Error::Storage`].
     pub fn get_by_key(&self, key: &[u8]) -> Result<Option<T>> {
-        self.collection.get_by_key(key)
+        match self.existing()? {
+            Some(c) => c.get_by_key(key),
+            None => Ok(None),
+        }
     }
 
     /// Removes the value under `key` and returns whether there was one.
@@ -299,7 +315,10 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
     /// # Errors
     /// [`Error::Storage`].
     pub fn remove_by_key(&self, key: &[u8]) -> Result<bool> {
-        self.collection.remove_by_key(key)
+        match self.existing()? {
+            Some(c) => c.remove_by_key(key),
+            None => Ok(false),
+        }
     }
 
     /// Returns every value whose key starts with `prefix`, in key order.
@@ -307,7 +326,10 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
     /// # Errors
     /// [`Error::Corrupt`] or [`Error::Storage`] on the first bad entry.
     pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<T>> {
-        self.collection.scan_prefix(prefix)
+        match self.existing()? {
+            Some(c) => c.scan_prefix(prefix),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Returns every value, in key order. O(n).
@@ -315,17 +337,17 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
     /// # Errors
     /// As [`AgencyRecords::scan_prefix`].
     pub fn all(&self) -> Result<Vec<T>> {
-        self.collection.all()
+        self.scan_prefix(&[])
     }
 
     /// Returns how many values there are. O(n).
     pub fn len(&self) -> usize {
-        self.collection.len()
+        self.existing().ok().flatten().map_or(0, |c| c.len())
     }
 
     /// Returns whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.collection.is_empty()
+        self.existing().ok().flatten().is_none_or(|c| c.is_empty())
     }
 }
 
@@ -462,7 +484,9 @@ impl Store {
     /// Returns the feedback items (phản ánh, kiến nghị), keyed by id.
     ///
     /// # Errors
-    /// [`Error::Storage`] when the tree cannot be opened.
+    /// None today: the view opens its tree when it writes, and reports
+    /// [`Error::Storage`] then. The `Result` is kept for callers written against
+    /// earlier versions.
     ///
     /// ```
     /// use cchc::{Agency, AgencyCode, Feedback, FeedbackId, FeedbackKind, Store};
@@ -479,23 +503,27 @@ impl Store {
     /// # Ok::<(), cchc::Error>(())
     /// ```
     pub fn feedback(&self) -> Result<AgencyRecords<'_, Feedback>> {
-        AgencyRecords::open(self)
+        Ok(AgencyRecords::open(self))
     }
 
     /// Returns the reform plans, keyed by unit and year.
     ///
     /// # Errors
-    /// [`Error::Storage`] when the tree cannot be opened.
+    /// None today: the view opens its tree when it writes, and reports
+    /// [`Error::Storage`] then. The `Result` is kept for callers written against
+    /// earlier versions.
     pub fn plans(&self) -> Result<AgencyRecords<'_, ReformPlan>> {
-        AgencyRecords::open(self)
+        Ok(AgencyRecords::open(self))
     }
 
     /// Returns the organisation snapshots, keyed by unit and year.
     ///
     /// # Errors
-    /// [`Error::Storage`] when the tree cannot be opened.
+    /// None today: the view opens its tree when it writes, and reports
+    /// [`Error::Storage`] then. The `Result` is kept for callers written against
+    /// earlier versions.
     pub fn organisation(&self) -> Result<AgencyRecords<'_, OrganisationSnapshot>> {
-        AgencyRecords::open(self)
+        Ok(AgencyRecords::open(self))
     }
 
     fn scope_filter(&self, scope: &Scope) -> Result<ScopeFilter> {
