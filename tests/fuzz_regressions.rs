@@ -411,3 +411,66 @@ fn import_inputs_keep_the_importers_invariants() {
         }
     }
 }
+
+/// Issue 13 item 1: every time function is total. At the ends of what `time` can
+/// represent, with the widest offsets, every calendar computation returns a value
+/// or an error, never a panic.
+#[test]
+fn time_functions_are_total_at_the_ends_of_time() {
+    use cchc::{CountingMode, TimeLimit, TimeUnit, WorkCalendar, start_of_day, vietnam_date};
+    use time::{Date, Duration, PrimitiveDateTime, Time, UtcOffset};
+    let widest = [
+        UtcOffset::from_hms(25, 59, 59).unwrap(),
+        UtcOffset::from_hms(-25, -59, -59).unwrap(),
+        UtcOffset::UTC,
+        cchc::VIETNAM_OFFSET,
+    ];
+    let mut instants = Vec::new();
+    for offset in widest {
+        for (date, time) in [(Date::MIN, Time::MIDNIGHT), (Date::MAX, Time::MAX)] {
+            instants.push(PrimitiveDateTime::new(date, time).assume_offset(offset));
+        }
+    }
+    instants.push(datetime!(9999-12-31 23:00 UTC));
+    instants.push(datetime!(2100-12-31 23:59 +07:00));
+    // The clamp: a Vietnam date `time` cannot represent saturates.
+    assert_eq!(vietnam_date(datetime!(9999-12-31 23:00 UTC)), Date::MAX);
+    assert_eq!(vietnam_date(instants[1]), Date::MAX);
+    // -9999-01-01 00:00 at +25:59:59 is -10000-12-31 in Vietnam time.
+    assert_eq!(vietnam_date(instants[0]), Date::MIN);
+    assert!(start_of_day(Date::MIN) < start_of_day(Date::MAX));
+    let units =
+        [TimeUnit::WorkingHours, TimeUnit::WorkingDays, TimeUnit::CalendarDays, TimeUnit::Months];
+    let modes = [CountingMode::WorkingTime, CountingMode::whole_days()];
+    for calendar in [WorkCalendar::vietnam(), WorkCalendar::plain()] {
+        for &at in &instants {
+            let _ = vietnam_date(at);
+            for unit in units {
+                for amount in [0, 1, 40, u32::MAX] {
+                    for mode in modes {
+                        let _ = calendar.due_instant(at, TimeLimit { amount, unit }, mode);
+                    }
+                }
+            }
+            for work in [Duration::ZERO, Duration::hours(1), Duration::MAX, Duration::MIN] {
+                let _ = calendar.add_working_time(at, work);
+            }
+            let _ = calendar.working_time_between(at, at + Duration::ZERO);
+        }
+        for date in [Date::MIN, Date::MAX] {
+            let _ = (calendar.is_working_day(date), calendar.is_holiday(date));
+            let _ = calendar.holiday_name(date);
+            let _ = calendar.next_working_day(date);
+            let _ = calendar.add_working_days(date, u32::MAX);
+            let _ = calendar.add_working_days(date, 3);
+        }
+        // 9999-12-30 is a Thursday: one working day in [30 Dec, 31 Dec), counted
+        // backwards as -1.
+        let near_end = Date::MAX.previous_day().unwrap();
+        assert_eq!(calendar.working_days_between(near_end, Date::MAX), 1);
+        assert_eq!(calendar.working_days_between(Date::MAX, near_end), -1);
+        assert!(calendar.next_working_day(Date::MAX).is_err());
+        let near_start = Date::MIN.next_day().unwrap();
+        let _ = calendar.working_days_between(Date::MIN, near_start);
+    }
+}

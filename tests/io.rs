@@ -902,3 +902,20 @@ fn an_agency_named_as_a_formula_comes_out_of_the_report_csv_as_text() {
     assert_eq!(&record[0], format!("'{name}"));
     assert_eq!(&record[4], "0");
 }
+
+/// Issue 13 item 11: a store held by another handle names the path and the reason
+/// (it printed only `storage error`).
+#[test]
+fn a_store_held_elsewhere_names_its_path_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("held");
+    let _first = Store::open(&path).unwrap();
+    let error = match Store::open(&path) {
+        Err(e) => e,
+        Ok(_) => panic!("a second handle opened a held store"),
+    };
+    let text = error.to_string();
+    assert!(matches!(error, Error::Storage(_)), "{error:?}");
+    assert!(text.contains("could not acquire lock"), "{text}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+}
