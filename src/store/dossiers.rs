@@ -281,9 +281,11 @@ impl<'a> Dossiers<'a> {
     ///
     /// # Errors
     /// [`Error::Duplicate`] for a known code; [`Error::NotFound`] for an unknown agency
-    /// or procedure; [`Error::InvalidInput`] when the receipt date (Vietnam time) is not
-    /// the date in the code, the agency does not exist on the receipt date, the procedure has no version in force or is abolished, or the due
-    /// instant falls outside the calendar's range. Nothing is written on error.
+    /// or procedure; [`Error::InvalidInput`] when the receipt instant is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE), the receipt date (Vietnam time)
+    /// is not the date in the code, the agency does not exist on the receipt date, the
+    /// procedure has no version in force or is abolished, or the due instant falls
+    /// outside the supported range. Nothing is written on error.
     ///
     /// ```
     /// # use cchc::*;
@@ -316,7 +318,11 @@ impl<'a> Dossiers<'a> {
     /// # Errors
     /// [`Error::NotFound`] for an unknown dossier (or transfer target);
     /// [`Error::InvalidTransition`] when the lifecycle forbids the action;
-    /// [`Error::InvalidInput`] for bad text. Nothing is written on error.
+    /// [`Error::InvalidInput`] for bad text, an instant outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE), a transfer to an agency that
+    /// does not exist on the day of the transfer (`event.to`), or an apology whose
+    /// new appointment is before the apology (`event.new_appointment`). Nothing is
+    /// written on error.
     pub fn record(
         &self,
         code: &DossierCode,
