@@ -1392,7 +1392,7 @@ pub fn feedback(spec: &DemoSpec, province: &Province) -> Result<Vec<Feedback>> {
             rng.pick(&agencies).map_or_else(|| province.root.code().clone(), |a| a.code().clone());
         let kind = if rng.chance(0.3) { FeedbackKind::Regulation } else { FeedbackKind::Staff };
         let id = FeedbackId::new(&format!("PAKN-{}-{:06}", spec.year, i + 1))?;
-        let mut item = Feedback::new(id, agency, at, kind);
+        let mut item = Feedback::new(id, agency, at, kind)?;
         let mut last = at;
         if rng.chance(0.013) {
             last = calendar.add_working_time(at, Duration::hours(rng.between(2, 16)))?;

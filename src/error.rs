@@ -132,16 +132,20 @@ pub enum Error {
         current: u32,
     },
     /// Encoding a value failed.
-    #[error("encoding failed")]
+    #[error("encoding failed: {0}")]
     Codec(#[source] CodecError),
     /// A file being imported has a bad row.
-    #[error("{file}:{line}: field {field}: {reason}")]
+    ///
+    /// Displayed as `file:line: field F: reason`; the line is left out when it
+    /// is 0 (the error is about the whole file) and the field when it is empty.
+    #[error("{}", import_text(file, *line, field, reason))]
     Import {
         /// The file name as given.
         file: String,
-        /// The 1-based line number.
+        /// The 1-based line number, or 0 when the error is about the whole file.
         line: u64,
-        /// The field (column) name.
+        /// The field (column) name, or empty when the error is about the whole
+        /// line or file.
         field: String,
         /// What is wrong.
         reason: String,
@@ -160,11 +164,23 @@ pub enum Error {
         /// The right-hand (merged, or later) value.
         right: String,
     },
-    /// The storage engine failed.
-    #[error("storage error")]
+    /// A file could not be opened, read or written.
+    #[error("{path}: cannot {action}: {source}")]
+    File {
+        /// The path as given.
+        path: String,
+        /// What was being done: `open`, `read`, `create`, `write`.
+        action: &'static str,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The storage engine failed. The message carries sled's reason, such as
+    /// the store's lock file being held by another process (with its path).
+    #[error("storage error: {0}")]
     Storage(#[from] sled::Error),
     /// An I/O operation outside sled failed (sync, import, export).
-    #[error("i/o error")]
+    #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
     /// A calendar announcement would change a day that stored dossiers were timed
     /// with; nothing was written. `CalendarAnnouncements::apply` stores it and re-derives them.
@@ -208,6 +224,14 @@ pub enum Error {
     },
 }
 
+/// The text of an [`Error::Import`]: `file:line: field F: reason`, without the
+/// parts that are unknown.
+fn import_text(file: &str, line: u64, field: &str, reason: &str) -> String {
+    let line = if line > 0 { format!(":{line}") } else { String::new() };
+    let field = if field.is_empty() { String::new() } else { format!(": field {field}") };
+    format!("{file}{line}{field}: {reason}")
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -215,5 +239,50 @@ impl Error {
     /// Builds an [`Error::InvalidInput`].
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidInput { field, reason: reason.into() }
+    }
+
+    /// Builds an [`Error::File`] for `path`.
+    pub(crate) fn file(
+        path: &std::path::Path,
+        action: &'static str,
+        source: std::io::Error,
+    ) -> Self {
+        Self::File { path: path.display().to_string(), action, source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 13 item 11: what a user sees names the file, line and field where
+    /// there is one, and always the cause.
+    #[test]
+    fn every_error_shows_its_cause() {
+        let import = |line, field: &str| Error::Import {
+            file: "dossiers.csv".to_owned(),
+            line,
+            field: field.to_owned(),
+            reason: "is required".to_owned(),
+        };
+        assert_eq!(import(3, "channel").to_string(), "dossiers.csv:3: field channel: is required");
+        assert_eq!(import(3, "").to_string(), "dossiers.csv:3: is required");
+        assert_eq!(import(0, "").to_string(), "dossiers.csv: is required");
+        let missing = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        assert_eq!(
+            Error::file(std::path::Path::new("data/agencies.csv"), "open", missing).to_string(),
+            "data/agencies.csv: cannot open: No such file"
+        );
+        let io = std::io::Error::other("disk full");
+        assert_eq!(Error::Io(io).to_string(), "i/o error: disk full");
+        let sled = sled::Error::Io(std::io::Error::other("could not acquire lock on \"db\""));
+        assert_eq!(
+            Error::Storage(sled).to_string(),
+            "storage error: IO error: could not acquire lock on \"db\""
+        );
+        assert_eq!(
+            Error::Codec(CodecError("unexpected end".to_owned())).to_string(),
+            "encoding failed: unexpected end"
+        );
     }
 }

@@ -338,3 +338,137 @@ pub fn decode_golden(name: &str, bytes: &[u8]) -> Result<String> {
     };
     Ok(debug(&value))
 }
+
+// ---------------------------------------------------------------------------
+// Importers (the `import_rows` target).
+
+/// The record types in the order the first byte of a fuzz input selects them.
+const IMPORT_TYPES: [crate::io::RecordType; 6] = [
+    crate::io::RecordType::Agencies,
+    crate::io::RecordType::Procedures,
+    crate::io::RecordType::Dossiers,
+    crate::io::RecordType::Events,
+    crate::io::RecordType::Feedback,
+    crate::io::RecordType::Assessments,
+];
+
+/// The first byte of an `import_rows` input for `format` and `record_type`: the
+/// inverse of the choice [`fuzz_import`] makes.
+pub fn import_selector(format: crate::io::Format, record_type: crate::io::RecordType) -> u8 {
+    let index = IMPORT_TYPES.iter().position(|t| *t == record_type).unwrap_or(0) as u8;
+    (index << 1) | u8::from(format == crate::io::Format::JsonLines)
+}
+
+/// The store every import input runs against: the province, a district, a commune
+/// merged away on 2025-07-01, one procedure, a small framework and one dossier
+/// being processed, so that rows of every type can be accepted.
+fn import_fixture() -> Result<crate::Store> {
+    use crate::model::score::{FrameworkNode, FrameworkSpec, IndexFramework, ScoreSource};
+    let store = crate::Store::temporary()?;
+    let province = AgencyCode::new("000.00.00.H49")?;
+    let district = AgencyCode::new("000.00.01.H49")?;
+    store.agencies().insert(&Agency::province(province.clone(), "UBND tỉnh Quảng Nam")?)?;
+    store.agencies().insert(&Agency::district(
+        district.clone(),
+        "UBND huyện Đại Lộc",
+        &province,
+    )?)?;
+    store.agencies().insert(
+        &Agency::commune(AgencyCode::new("000.01.01.H49")?, "UBND xã Đại Hiệp", &district)?
+            .with_validity(None, Some(date!(2025 - 07 - 01)))?,
+    )?;
+    store.procedures().insert(
+        &Procedure::builder(
+            ProcedureCode::new("1.004227")?,
+            "Đăng ký khai sinh",
+            Field::new("Hộ tịch")?,
+            TimeLimit::working_days(5),
+        )
+        .build()?,
+    )?;
+    store.frameworks().insert(&IndexFramework::new(FrameworkSpec {
+        id: "demo.2025".to_owned(),
+        name_vi: "Chỉ số thử".to_owned(),
+        name_en: None,
+        max_points: Some(10.0),
+        min_points: None,
+        additive: true,
+        note: None,
+        nodes: vec![
+            FrameworkNode::new("1", None, "Lĩnh vực 1", ScoreSource::Appraisal).with_max(10.0),
+            FrameworkNode::new("1.1", Some("1"), "Tiêu chí 1.1", ScoreSource::Appraisal)
+                .with_max(6.0),
+            FrameworkNode::new("1.2", Some("1"), "Tiêu chí 1.2", ScoreSource::Appraisal)
+                .with_max(4.0),
+        ],
+    })?)?;
+    store.dossiers().receive(&crate::NewDossier {
+        code: DossierCode::new("000.01.01.H49-240102-0001")?,
+        procedure: ProcedureCode::new("1.004227")?,
+        agency: AgencyCode::new("000.01.01.H49")?,
+        channel: Channel::Online,
+        received_at: datetime!(2024-01-02 08:00 +07:00),
+        digitised: true,
+        reused_data: false,
+    })?;
+    Ok(store)
+}
+
+/// What an import may change, counted cheaply.
+fn import_counts(store: &crate::Store) -> Result<[usize; 5]> {
+    Ok([
+        store.agencies().len(),
+        // Versions, not codes: an import may add a version of a known code.
+        store.inner.procedures.len(),
+        store.dossiers().len(),
+        store.feedback()?.len(),
+        store.assessments().len(),
+    ])
+}
+
+/// Imports `data` into a fresh fixture store: the first byte chooses the format
+/// (bit 0: CSV or JSON Lines) and the record type (the rest, modulo 6: agencies,
+/// procedures, dossiers, events, feedback, assessments); the other bytes are the
+/// file.
+///
+/// Returns `Err` with a description when an invariant breaks: an error that is not
+/// an [`Error::Import`] naming the file and a line of it; a refused file that wrote
+/// something (inputs stay under one batch, so every type is all or nothing here);
+/// an accepted file that leaves counters different from the dossiers. A panic
+/// anywhere in here is a bug too.
+pub fn fuzz_import(data: &[u8]) -> std::result::Result<(), String> {
+    let Some((&selector, file)) = data.split_first() else { return Ok(()) };
+    let format =
+        if selector & 1 == 0 { crate::io::Format::Csv } else { crate::io::Format::JsonLines };
+    let record_type = IMPORT_TYPES
+        .get(usize::from(selector >> 1) % IMPORT_TYPES.len())
+        .copied()
+        .unwrap_or(crate::io::RecordType::Agencies);
+    let store = import_fixture().map_err(|e| format!("fixture: {e}"))?;
+    let before = import_counts(&store).map_err(|e| format!("counting: {e}"))?;
+    let name = "fuzz-input";
+    // Lines as the importer counts them: LF, CRLF and a lone CR each end one.
+    let lines = 1 + file
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| {
+            (b == b'\n' && (i == 0 || file.get(i - 1) != Some(&b'\r'))) || b == b'\r'
+        })
+        .count() as u64;
+    match crate::io::import_reader(&store, file, name, format, record_type, 1_000) {
+        Ok(_) => {
+            let report = store.verify().map_err(|e| format!("verify after an import: {e}"))?;
+            if !report.counter_differences.is_empty() {
+                return Err(format!("counters differ after an import: {report:?}"));
+            }
+        }
+        Err(Error::Import { file: f, line, .. }) if f == name && line <= lines => {
+            let after = import_counts(&store).map_err(|e| format!("counting: {e}"))?;
+            if after != before {
+                return Err(format!("a refused file wrote: {before:?} -> {after:?}"));
+            }
+        }
+        Err(other) => return Err(format!("not an import error of a line of the file: {other:?}")),
+    }
+    Ok(())
+}

@@ -293,12 +293,15 @@ impl Field {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when the name is empty after trimming or longer
-    /// than 200 characters, or contains control characters.
+    /// than 200 characters, or contains control characters or characters that can
+    /// disguise it (format characters such as U+202E, zero-width spaces), or
+    /// nothing visible.
     pub fn new(name: &str) -> Result<Self> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        if name.is_empty() || name.chars().count() > 200 {
             return Err(Error::invalid("procedure.field", "must be 1–200 printable characters"));
         }
+        crate::model::text::check_shown("procedure.field", name, false)?;
         Ok(Self(name.to_owned()))
     }
 

@@ -128,13 +128,17 @@ pub use model::score::{
     Assessment, DecisionGroup, FrameworkNode, FrameworkSpec, IndexFramework, LeafPoints, Points,
     PortalGroup, ScoreSource, SipasFactor, Survey, SurveyItem, score_indicator,
 };
-pub use model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET, start_of_day, vietnam_date};
+pub use model::time_limit::{
+    FIRST_SUPPORTED_DATE, LAST_SUPPORTED_DATE, TimeLimit, TimeUnit, VIETNAM_OFFSET, start_of_day,
+    vietnam_date,
+};
 #[doc(hidden)]
 pub use store::format::write_version_for_tests;
 pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
 pub use store::{
-    Action, Agencies, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter, Dossiers,
-    ImportSummary, Importer, MAX_BATCH_SIZE, NewDossier, Persisted, Procedures, Store,
+    Action, Agencies, AgencyRecords, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY,
+    DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE, NewDossier, Persisted,
+    Procedures, Store,
     StoreBuilder, VerifyReport,
 };
 pub use store::{Assessments, CalendarAnnouncements, Frameworks, Rederived, Surveys};

@@ -16,8 +16,10 @@ use cchc::model::score::{
 };
 use cchc::{
     Action, AdminUnitCode, Agency, AgencyCode, AgencyKind, Announcement, AnnouncementKind, Channel,
-    DossierCode, Error, Field, Level, NewDossier, Period, Procedure, ProcedureCode,
-    ProcedureStatus, RecordKind, Scope, Store, TimeLimit, TimeUnit,
+    DossierCode, Error, Feedback, FeedbackId, FeedbackKind, Field, Level, NewDossier,
+    OrganisationCounts, OrganisationSnapshot, Period, PlanTask, Procedure, ProcedureCode,
+    ProcedureStatus, RecordKind, ReformPlan, Scope, SipasFactor, Store, Survey, SurveyItem,
+    TimeLimit, TimeUnit,
 };
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
@@ -34,6 +36,8 @@ enum Expect {
     Format(u32),
     /// An import error on this field.
     Import(&'static str),
+    /// A file that cannot be opened, named by a path ending in this text.
+    File(&'static str),
 }
 
 impl Expect {
@@ -46,6 +50,7 @@ impl Expect {
             (Expect::Transition(ev), Error::InvalidTransition { event, .. }) => ev == event,
             (Expect::Corrupt(t), Error::Corrupt { tree, .. }) => t == *tree,
             (Expect::Import(f), Error::Import { field, .. }) => f == field,
+            (Expect::File(end), Error::File { path, .. }) => path.ends_with(end),
             (Expect::Format(v), Error::UnsupportedFormat { found, oldest, current }) => {
                 v == *found
                     && *oldest == cchc::OLDEST_READABLE_FORMAT
@@ -107,6 +112,25 @@ fn import_csv(store: &Store, name: &str, content: &str) -> cchc::Result<()> {
         panic!("{name} names no record type");
     };
     io::import_reader(store, content.as_bytes(), name, Format::Csv, record_type, 1_000).map(drop)
+}
+
+/// Imports `content` as the JSON Lines file `name`.
+fn import_jsonl(store: &Store, name: &str, content: &str) -> cchc::Result<()> {
+    let Some(record_type) = RecordType::from_file_name(name) else {
+        panic!("{name} names no record type");
+    };
+    io::import_reader(store, content.as_bytes(), name, Format::JsonLines, record_type, 1_000)
+        .map(drop)
+}
+
+/// A feedback item of the fixture's first commune received at `at`.
+fn feedback_at(at: OffsetDateTime) -> cchc::Result<Feedback> {
+    Feedback::new(
+        FeedbackId::new("1022-000001")?,
+        common::agency(common::COMMUNES[0]),
+        at,
+        FeedbackKind::Regulation,
+    )
 }
 
 fn code(text: &str) -> DossierCode {
@@ -666,6 +690,256 @@ fn cases() -> Vec<Case> {
             |p| Store::open(p).map(drop),
         ),
     ]
+    .into_iter()
+    .chain(issue_13_cases())
+    .collect()
+}
+
+/// The bad inputs of issue 13 (items 1, 8, 10 and 11), each of which was accepted,
+/// panicked or failed without naming its file before.
+fn issue_13_cases() -> Vec<Case> {
+    use Expect::*;
+    // Item 1: one supported range, 1900-01-01..=2100-12-31 in Vietnam time, at every
+    // boundary and for every record type.
+    let end = datetime!(9999-12-31 23:00 UTC);
+    let in_2101 = datetime!(2101-01-01 00:00 +07:00);
+    vec![
+        case("receipt at 9999-12-31T23:00Z", Input("dossier.received_at"), move |s| {
+            s.dossiers().receive(&receipt("000.01.01.H49-991231-0001", end)).map(drop)
+        }),
+        case("receipt an instant before the range", Input("dossier.received_at"), |s| {
+            let at = datetime!(1899-12-31 16:59:59 UTC);
+            s.dossiers().receive(&receipt("000.01.01.H49-991231-0001", at)).map(drop)
+        }),
+        case("extension at the end of time", Input("event.at"), move |s| {
+            s.dossiers().extend(&code(PROCESSING), end, end, "Rất lâu").map(drop)
+        }),
+        case("resolution in 2101", Input("event.at"), move |s| {
+            s.dossiers().resolve(&code(PROCESSING), in_2101, true).map(drop)
+        }),
+        case("extension to 2101", Input("event.new_appointment"), move |s| {
+            s.dossiers().extend(&code(PROCESSING), t(4, 9), in_2101, "Rất lâu").map(drop)
+        }),
+        case("batch action at the end of time", Input("event.at"), move |s| {
+            let mut import = s.dossiers().importer();
+            import.action(code(PROCESSING), end, Action::Resolve { e_result: true })?;
+            import.finish().map(drop)
+        }),
+        case("dossiers CSV row at the end of time", Import("received_at"), |s| {
+            import_csv(
+                s,
+                "dossiers.csv",
+                "code,procedure,agency,channel,received_at\n\
+                 000.01.01.H49-991231-0001,1.004227,000.01.01.H49,online,9999-12-31T23:00:00Z\n",
+            )
+        }),
+        case("events CSV resolution in 2101", Import("at"), |s| {
+            import_csv(
+                s,
+                "events.csv",
+                &format!("dossier,at,action\n{PROCESSING},2101-01-02T09:00:00+07:00,resolve\n"),
+            )
+        }),
+        case("feedback received at the end of time", Input("feedback.received_at"), move |s| {
+            s.feedback()?.insert(&feedback_at(datetime!(9999-12-31 22:00 UTC))?)
+        }),
+        case("feedback answered in 2101", Input("feedback.answered_at"), move |s| {
+            s.feedback()?.insert(&feedback_at(t(4, 9))?.with_answer(in_2101)?)
+        }),
+        case("feedback CSV row at the end of time", Import("received_at"), |s| {
+            import_csv(
+                s,
+                "feedback.csv",
+                "id,agency,received_at,kind\n\
+                 PA-1,000.01.01.H49,2024-03-01T09:00:00+07:00,regulation\n\
+                 PA-2,000.01.01.H49,9999-12-31T22:00:00Z,regulation\n",
+            )
+        }),
+        case("feedback JSON Lines answer in 1899", Import("answered_at"), |s| {
+            import_jsonl(
+                s,
+                "feedback.jsonl",
+                r#"{"id": "PA-1", "agency": "000.01.01.H49", "received_at": "2024-03-01T09:00:00+07:00", "kind": "staff", "answered_at": "1899-12-31T09:00:00+07:00"}"#,
+            )
+        }),
+        case("plan task due in 2101", Input("plan.task.deadline"), |s| {
+            let task = PlanTask::new("1", "Rà soát", date!(2100 - 12 - 01), date!(2101 - 01 - 31))?;
+            s.plans()?.insert(&ReformPlan::new(province(), 2100, vec![task])?)
+        }),
+        case("plan for 2101", Input("plan.year"), |s| {
+            s.plans()?.insert(&ReformPlan::new(province(), 2101, vec![])?)
+        }),
+        case("organisation snapshot for 2101", Input("organisation.year"), |s| {
+            s.organisation()?.insert(&OrganisationSnapshot::new(
+                province(),
+                2101,
+                OrganisationCounts::default(),
+            )?)
+        }),
+        case("survey for 2101", Input("survey.year"), |s| {
+            let items = vec![SurveyItem::new("1", SipasFactor::CongChuc, "Thái độ")];
+            s.surveys().insert(&Survey::new("Quảng Nam", 2101, items, vec![vec![Some(4)]])?)
+        }),
+        case("agency valid from 1899", Input("agency.valid_from"), |s| {
+            s.agencies().insert(
+                &Agency::commune(
+                    common::agency("000.01.07.H49"),
+                    "UBND xã cũ",
+                    &common::agency(common::DISTRICTS[0]),
+                )?
+                .with_validity(Some(date!(1899 - 12 - 31)), None)?,
+            )
+        }),
+        case("agencies CSV valid to 2101", Import("valid_to"), |s| {
+            import_csv(
+                s,
+                "agencies.csv",
+                "code,name,kind,parent,valid_to\n\
+                 000.11.00.H49,Sở Nội vụ,department,000.00.00.H49,2101-01-01\n",
+            )
+        }),
+        case("procedure effective in 2101", Input("procedure.effective_from"), |s| {
+            s.procedures().insert(
+                &Procedure::builder(
+                    ProcedureCode::new("1.009999")?,
+                    "Thủ tục tương lai",
+                    Field::new("Hộ tịch")?,
+                    TimeLimit::working_days(5),
+                )
+                .effective_from(date!(2101 - 01 - 01))
+                .build()?,
+            )
+        }),
+        case("report for 2101", Input("period.year"), |s| {
+            s.report(&Scope::All, Period::year(2101)?).map(drop)
+        }),
+        case("report period from 1899", Input("period.from"), |s| {
+            s.report(&Scope::All, Period::new(date!(1899 - 12 - 31), date!(2024 - 01 - 31))?)
+                .map(drop)
+        }),
+        // Item 8: characters that disguise a name or a code.
+        case("agency name of zero-width spaces only", Input("agency.name"), |s| {
+            s.agencies().insert(&Agency::district(
+                common::agency("000.00.07.H49"),
+                "\u{200B}\u{200B}\u{200B}",
+                &province(),
+            )?)
+        }),
+        case("agency name with a right-to-left override", Input("agency.name"), |s| {
+            s.agencies().insert(&Agency::district(
+                common::agency("000.00.07.H49"),
+                "UBND huyện \u{202E}cộL iạĐ",
+                &province(),
+            )?)
+        }),
+        case("procedure name with a byte-order mark", Input("procedure.name"), |s| {
+            s.procedures().insert(
+                &Procedure::builder(
+                    ProcedureCode::new("1.009999")?,
+                    "Đăng ký\u{FEFF} khai sinh",
+                    Field::new("Hộ tịch")?,
+                    TimeLimit::working_days(5),
+                )
+                .build()?,
+            )
+        }),
+        case("field with a bidi isolate", Input("procedure.field"), |_| {
+            Field::new("Hộ\u{2066}tịch").map(drop)
+        }),
+        case("feedback id with a zero-width joiner", Input("feedback.id"), |_| {
+            FeedbackId::new("1022\u{200D}000001").map(drop)
+        }),
+        case("refusal reason with a left-to-right mark", Input("event.reason"), |s| {
+            s.dossiers().refuse(&code(PROCESSING), t(4, 9), "không\u{200E} đủ").map(drop)
+        }),
+        case("agencies CSV name with a right-to-left override", Import("name"), |s| {
+            import_csv(
+                s,
+                "agencies.csv",
+                "code,name,kind,parent\n000.11.00.H49,Sở \u{202E}vụ iộN,department,000.00.00.H49\n",
+            )
+        }),
+        // Item 10: checks that were missing.
+        case("feedback of an unknown agency", NotFound(RecordKind::Agency), |s| {
+            let mut item = feedback_at(t(4, 9))?;
+            item = Feedback::new(
+                item.id().clone(),
+                common::agency("000.09.09.H49"),
+                item.received_at(),
+                item.kind(),
+            )?;
+            s.feedback()?.insert(&item)
+        }),
+        case("plan of an unknown agency", NotFound(RecordKind::Agency), |s| {
+            s.plans()?.insert(&ReformPlan::new(common::agency("000.00.00.H62"), 2025, vec![])?)
+        }),
+        case("organisation snapshot of an unknown agency", NotFound(RecordKind::Agency), |s| {
+            s.organisation()?.insert(&OrganisationSnapshot::new(
+                common::agency("000.00.00.H62"),
+                2024,
+                OrganisationCounts::default(),
+            )?)
+        }),
+        case("transfer to an agency after it was merged", Input("event.to"), |s| {
+            s.dossiers()
+                .transfer(
+                    &code(PROCESSING),
+                    datetime!(2025-08-01 09:00 +07:00),
+                    &common::agency(MERGED),
+                )
+                .map(drop)
+        }),
+        case("apology promising a day before itself", Input("event.new_appointment"), |s| {
+            // After the due instant (5 January), but before the apology (20 January).
+            s.dossiers().extend(&code(PROCESSING), t(20, 9), t(10, 9), "Xin lỗi").map(drop)
+        }),
+        case("events CSV transfer to a merged agency", Import("to"), |s| {
+            import_csv(
+                s,
+                "events.csv",
+                &format!(
+                    "dossier,at,action,to\n{PROCESSING},2025-08-01T09:00:00+07:00,transfer,{MERGED}\n"
+                ),
+            )
+        }),
+        case("events CSV apology promising a day before itself", Import("new_appointment"), |s| {
+            import_csv(
+                s,
+                "events.csv",
+                &format!(
+                    "dossier,at,action,new_appointment,reason\n\
+                     {PROCESSING},2024-01-20T09:00:00+07:00,extend,2024-01-10T09:00:00+07:00,Xin lỗi\n"
+                ),
+            )
+        }),
+        case("dossiers CSV with a column given twice", Import("received_at"), |s| {
+            import_csv(
+                s,
+                "dossiers.csv",
+                "code,procedure,agency,channel,received_at,received_at\n\
+                 000.01.01.H49-240105-0001,1.004227,000.01.01.H49,online,\
+                 2024-01-05T09:00:00+07:00,2024-01-05T10:00:00+07:00\n",
+            )
+        }),
+        case("dossiers JSON Lines with a key given twice", Import("received_at"), |s| {
+            import_jsonl(
+                s,
+                "dossiers.jsonl",
+                r#"{"code": "000.01.01.H49-240105-0001", "procedure": "1.004227", "agency": "000.01.01.H49", "channel": "online", "received_at": "2024-01-05T09:00:00+07:00", "received_at": "2024-01-05T10:00:00+07:00"}"#,
+            )
+        }),
+        case("dossiers JSON Lines with an event key given twice", Import("events[0].at"), |s| {
+            import_jsonl(
+                s,
+                "dossiers.jsonl",
+                r#"{"code": "000.01.01.H49-240105-0001", "procedure": "1.004227", "agency": "000.01.01.H49", "channel": "online", "received_at": "2024-01-05T09:00:00+07:00", "events": [{"at": "2024-01-05T10:00:00+07:00", "action": "resolve", "at": "2024-01-04T10:00:00+07:00"}]}"#,
+            )
+        }),
+        // Item 11: a missing file names its path.
+        case("import of a file that does not exist", File("missing/dossiers.csv"), |s| {
+            io::import_file(s, Path::new("/nonexistent-cchc-dir/missing/dossiers.csv")).map(drop)
+        }),
+    ]
 }
 
 fn raw_tree(path: &Path, name: &str, change: impl FnOnce(&sled::Tree)) {
@@ -762,7 +1036,8 @@ fn every_bad_input_fails_with_its_error_and_writes_nothing() {
     copy_dir(&fixture, &pristine);
     assert!(fixture_raw.get(&b"dossiers"[..]).is_some_and(|rows| rows.len() == 6));
     let cases = cases();
-    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    assert!(cases.len() >= 128, "only {} cases", cases.len());
+    println!("{} bad inputs in the matrix", cases.len());
     let mut names = std::collections::HashSet::new();
     let mut failures = Vec::new();
     for (i, c) in cases.into_iter().enumerate() {

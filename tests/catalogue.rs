@@ -548,6 +548,7 @@ fn item(id: usize, agency_code: &str, at: OffsetDateTime) -> Feedback {
         at,
         if id.is_multiple_of(3) { FeedbackKind::Staff } else { FeedbackKind::Regulation },
     )
+    .unwrap()
 }
 
 #[test]
@@ -726,7 +727,7 @@ fn bad_feedback_is_rejected_and_nothing_is_written() {
     );
     assert!(matches!(FeedbackId::new(""), Err(Error::InvalidInput { field: "feedback.id", .. })));
 
-    let store = Store::temporary().unwrap();
+    let store = store_with_agencies();
     let items = store.feedback().unwrap();
     let first = f();
     items.insert(&first).unwrap();
@@ -746,7 +747,7 @@ fn bad_feedback_is_rejected_and_nothing_is_written() {
 
 #[test]
 fn seed_vinh_phuc_plan_18_of_64_at_end_of_q1() {
-    let store = Store::temporary().unwrap();
+    let store = store_with_agencies();
     let unit = agency("000.00.00.H62");
     let created = date!(2025 - 01 - 10);
     let tasks: Vec<PlanTask> = (0..64)
@@ -813,7 +814,7 @@ fn bad_plans_are_rejected_and_nothing_is_written() {
         PlanTask::new(" ", "x", date!(2025 - 01 - 10), date!(2025 - 03 - 31)),
         Err(Error::InvalidInput { field: "plan.task.id", .. })
     ));
-    let store = Store::temporary().unwrap();
+    let store = store_with_agencies();
     let plan = ReformPlan::new(unit.clone(), 2025, vec![t.clone()]).unwrap();
     store.plans().unwrap().insert(&plan).unwrap();
     let changed = ReformPlan::new(unit.clone(), 2025, vec![]).unwrap();
@@ -828,7 +829,7 @@ fn bad_plans_are_rejected_and_nothing_is_written() {
 
 #[test]
 fn seed_quang_nam_organisation_2023_against_2015() {
-    let store = Store::temporary().unwrap();
+    let store = store_with_agencies();
     let unit = agency(PROVINCE);
     let snap = |year, a, d, s, dd| {
         OrganisationSnapshot::new(

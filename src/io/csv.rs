@@ -1,5 +1,6 @@
 //! CSV rows: a header row names the fields, one record per line (RFC 4180, UTF-8,
-//! quoted fields may span lines). Read with the `csv` crate.
+//! quoted fields may span lines). Read with the `csv` crate. A column named twice
+//! is an error.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -27,6 +28,17 @@ pub(crate) fn rows<R: Read>(reader: R, file: &str) -> Result<impl Iterator<Item 
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_owned())
         .collect();
+    // A column given twice would silently keep one of its values.
+    for (i, name) in headers.iter().enumerate() {
+        if !name.is_empty() && headers.iter().take(i).any(|earlier| earlier == name) {
+            return Err(Error::Import {
+                file: file.to_owned(),
+                line: 1,
+                field: name.clone(),
+                reason: "the column is given twice".to_owned(),
+            });
+        }
+    }
     let file: Arc<str> = Arc::from(file);
     let mut records = reader.into_records();
     Ok(std::iter::from_fn(move || {

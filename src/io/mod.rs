@@ -21,6 +21,7 @@
 pub mod backup;
 pub mod csv;
 pub mod jsonl;
+mod newlines;
 mod reform;
 pub mod report;
 mod rows;
@@ -121,7 +122,8 @@ pub struct FileReport {
 ///
 /// # Errors
 /// [`Error::Import`] for a name that says neither, and for any bad row (with its
-/// line and field); [`Error::Io`] when the file cannot be read.
+/// line and field); [`Error::File`] naming the path when the file cannot be
+/// opened.
 pub fn import_file(store: &Store, path: impl AsRef<Path>) -> Result<FileReport> {
     let path = path.as_ref();
     let name = path.display().to_string();
@@ -139,16 +141,19 @@ pub fn import_file(store: &Store, path: impl AsRef<Path>) -> Result<FileReport> 
              assessments",
         )
     })?;
-    let file = std::fs::File::open(path)?;
+    let file = std::fs::File::open(path).map_err(|e| Error::file(path, "open", e))?;
     import_reader(store, std::io::BufReader::new(file), &name, format, record_type, DEFAULT_BATCH)
 }
 
 /// Imports rows of `record_type` in `format` from `reader`; `name` is used in
 /// errors. Dossiers and events are written `batch` rows per transaction.
 ///
+/// Lines may end in LF, CRLF or a lone CR: line numbers in errors count lines
+/// the same way for all three.
+///
 /// # Errors
-/// [`Error::Import`] for a bad row, naming `name`, the line and the field;
-/// [`Error::Io`] when reading fails.
+/// [`Error::Import`] for a bad row, naming `name`, the line and the field, and
+/// for a file that cannot be read (with the reason).
 pub fn import_reader(
     store: &Store,
     reader: impl Read,
@@ -157,6 +162,7 @@ pub fn import_reader(
     record_type: RecordType,
     batch: usize,
 ) -> Result<FileReport> {
+    let reader = newlines::Lf::new(reader);
     let rows: Box<dyn Iterator<Item = Result<rows::Row>> + '_> = match format {
         Format::Csv => Box::new(csv::rows(reader, name)?),
         Format::JsonLines => Box::new(jsonl::rows(reader, name)),

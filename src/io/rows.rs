@@ -16,7 +16,7 @@ use crate::model::dossier::{Channel, Dossier};
 use crate::model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
 };
-use crate::model::time_limit::{TimeLimit, TimeUnit};
+use crate::model::time_limit::{TimeLimit, TimeUnit, check_date, check_instant};
 use crate::store::{Action, NewDossier, Store};
 use crate::{Error, RecordKind, Result};
 
@@ -174,8 +174,12 @@ impl Row {
 
     fn date(&self, field: &str) -> Result<Option<Date>> {
         self.opt_map(field, |t| {
-            Date::parse(t, format_description!("[year]-[month]-[day]"))
-                .map_err(|e| Error::invalid("date", format!("{t:?} is not a YYYY-MM-DD date: {e}")))
+            let date =
+                Date::parse(t, format_description!("[year]-[month]-[day]")).map_err(|e| {
+                    Error::invalid("date", format!("{t:?} is not a YYYY-MM-DD date: {e}"))
+                })?;
+            check_date("date", date)?;
+            Ok(date)
         })
     }
 
@@ -209,10 +213,13 @@ impl Row {
     }
 }
 
+/// Parses an RFC 3339 instant inside the supported range.
 pub(super) fn parse_instant(t: &str) -> Result<OffsetDateTime> {
-    OffsetDateTime::parse(t, &Rfc3339).map_err(|e| {
+    let instant = OffsetDateTime::parse(t, &Rfc3339).map_err(|e| {
         Error::invalid("instant", format!("{t:?} is not an RFC 3339 instant with offset: {e}"))
-    })
+    })?;
+    check_instant("instant", instant)?;
+    Ok(instant)
 }
 
 // ---------------------------------------------------------------------------
@@ -407,9 +414,8 @@ fn reason(row: &Row, required: bool) -> Result<String> {
     if text.chars().count() > 2000 {
         return Err(row.error("reason", "must be at most 2000 characters"));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(row.error("reason", "must not contain control characters"));
-    }
+    crate::model::text::check_shown("event.reason", &text, true)
+        .map_err(|e| row.error("reason", e.to_string()))?;
     Ok(text)
 }
 
@@ -420,10 +426,13 @@ pub(crate) fn action(row: &Row) -> Result<(OffsetDateTime, Action)> {
         "transfer" => Action::Transfer { to: agency_code(row, "to")? },
         "request_supplement" => Action::RequestSupplement { reason: reason(row, false)? },
         "supplement" => Action::Supplement,
-        "extend" => Action::Extend {
-            new_appointment: row.instant("new_appointment")?,
-            reason: reason(row, false)?,
-        },
+        "extend" => {
+            let new_appointment = row.instant("new_appointment")?;
+            if new_appointment < at {
+                return Err(row.error("new_appointment", "is before the apology that gives it"));
+            }
+            Action::Extend { new_appointment, reason: reason(row, false)? }
+        }
         "refuse" => Action::Refuse { reason: reason(row, false)? },
         "resolve" => Action::Resolve { e_result: row.flag("e_result")? },
         "return_result" => Action::ReturnResult,
@@ -711,11 +720,18 @@ fn check_receipt(store: &Store, row: &Row, new: &NewDossier) -> Result<()> {
     }
 }
 
-fn check_action(store: &Store, row: &Row, action: &Action) -> Result<()> {
-    if let Action::Transfer { to } = action
-        && store.agencies().get(to)?.is_none()
-    {
-        return Err(row.error("to", format!("agency {to} not found")));
+/// Checks a transfer's target against the catalogue before queueing it: it
+/// exists, and on the day of the transfer.
+fn check_action(store: &Store, row: &Row, at: OffsetDateTime, action: &Action) -> Result<()> {
+    if let Action::Transfer { to } = action {
+        let day = crate::vietnam_date(at);
+        match store.agencies().get(to)? {
+            None => return Err(row.error("to", format!("agency {to} not found"))),
+            Some(a) if !a.is_valid_on(day) => {
+                return Err(row.error("to", format!("{to} does not exist on {day}")));
+            }
+            Some(_) => {}
+        }
     }
     Ok(())
 }
@@ -748,7 +764,7 @@ pub(crate) fn import_dossiers(
             for event_row in nested {
                 event_row.check_known(NESTED_EVENT_FIELDS)?;
                 let (at, action) = action(&event_row)?;
-                check_action(store, &event_row, &action)?;
+                check_action(store, &event_row, at, &action)?;
                 actions.push((at, action.clone()));
                 pending.push(Pending {
                     row: event_row,
@@ -764,7 +780,7 @@ pub(crate) fn import_dossiers(
             row.check_known(EVENT_FIELDS)?;
             let code = row.map("dossier", DossierCode::new)?;
             let (at, action) = action(&row)?;
-            check_action(store, &row, &action)?;
+            check_action(store, &row, at, &action)?;
             pending.push(Pending {
                 row,
                 code: code.clone(),

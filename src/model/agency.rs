@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::id::{AdminUnitCode, AgencyCode};
+use crate::model::text::check_shown;
+use crate::model::time_limit::check_date;
 use crate::{Error, Result};
 
 /// The level of government an agency belongs to.
@@ -96,9 +98,7 @@ pub(crate) fn check_name(field: &'static str, name: &str) -> Result<String> {
     if name.chars().count() > 500 {
         return Err(Error::invalid(field, "must be at most 500 characters"));
     }
-    if name.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "must not contain control characters"));
-    }
+    check_shown(field, name, false)?;
     Ok(name.to_owned())
 }
 
@@ -106,8 +106,10 @@ impl Agency {
     /// Builds an agency.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the name is empty, over 500 characters or has
-    /// control characters, when the agency is its own parent, or when `valid_to` is
+    /// [`Error::InvalidInput`] when the name is empty, over 500 characters, has
+    /// control characters or characters that can disguise it (format characters
+    /// such as U+202E or zero-width spaces; see `docs/import.md`) or no visible
+    /// character, when the agency is its own parent, or when `valid_to` is
     /// before `valid_from`.
     pub fn new(
         code: AgencyCode,
@@ -167,8 +169,15 @@ impl Agency {
     /// Returns a copy valid from `from` (inclusive) to `to` (exclusive); `None` is open.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `to` is not after `from`.
+    /// [`Error::InvalidInput`] when `to` is not after `from`, or either is outside
+    /// the [supported range](crate::FIRST_SUPPORTED_DATE).
     pub fn with_validity(mut self, from: Option<Date>, to: Option<Date>) -> Result<Self> {
+        if let Some(f) = from {
+            check_date("agency.valid_from", f)?;
+        }
+        if let Some(t) = to {
+            check_date("agency.valid_to", t)?;
+        }
         if let (Some(f), Some(t)) = (from, to)
             && t <= f
         {

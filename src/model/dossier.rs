@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use crate::id::{AgencyCode, DossierCode, Field, ProcedureCode};
-use crate::model::time_limit::{TimeLimit, vietnam_date};
+use crate::model::time_limit::{TimeLimit, check_instant, vietnam_date};
 use crate::{Error, Result};
 
 /// How a dossier was submitted (`KenhThucHien` in the national feed: 1 direct,
@@ -252,26 +252,15 @@ pub struct PendingState {
     pub waiting_late_subtract: bool,
 }
 
-/// Unix seconds of 1900-01-01 00:00 UTC and 3000-01-01 00:00 UTC: the instants a
-/// dossier accepts. Inside this window every due instant, wait and Vietnam date
-/// derived from them is representable, so timing a dossier never overflows.
-const EARLIEST_UNIX: i64 = -2_208_988_800;
-const END_UNIX: i64 = 32_503_680_000;
-
-fn check_instant(field: &'static str, t: OffsetDateTime) -> Result<()> {
-    if (EARLIEST_UNIX..END_UNIX).contains(&t.unix_timestamp()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(field, "must be between the years 1900 and 2999"))
-    }
-}
-
 impl Dossier {
     /// Opens a dossier with its receipt event.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when the appointment is before the receipt instant, or
-    /// either is outside the years 1900–2999.
+    /// either is outside the [supported range](crate::FIRST_SUPPORTED_DATE)
+    /// (1900–2100, Vietnam time). Inside it every due instant, wait and Vietnam
+    /// date derived from them is representable, so timing a dossier never
+    /// overflows.
     pub fn open(
         header: DossierHeader,
         received_at: OffsetDateTime,
@@ -343,8 +332,8 @@ impl Dossier {
     /// resolving while waiting for a supplement, supplementing when nothing was
     /// requested, a second extension or one not later than the appointment, a transfer
     /// to the current agency, a second payment, or returning an unresolved result.
-    /// [`Error::InvalidInput`] when an instant of the event is outside the years
-    /// 1900–2999.
+    /// [`Error::InvalidInput`] when an instant of the event is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE).
     pub fn apply(&mut self, event: LifecycleEvent) -> Result<()> {
         use DossierStatus as S;
         check_instant("event.at", event.at)?;

@@ -6,7 +6,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::id::AgencyCode;
 use crate::model::calendar::WorkCalendar;
-use crate::model::time_limit::vietnam_date;
+use crate::model::time_limit::{check_instant, vietnam_date};
 use crate::{Error, Result};
 
 /// Working days allowed to reject an item, counted from submission (766 indicator 5.2).
@@ -34,12 +34,14 @@ impl FeedbackId {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when it is empty after trimming, longer than 64
-    /// characters or contains control characters.
+    /// characters, or contains control characters or characters that can disguise
+    /// it (format characters such as U+202E, zero-width spaces).
     pub fn new(text: &str) -> Result<Self> {
         let text = text.trim();
-        if text.is_empty() || text.chars().count() > 64 || text.chars().any(char::is_control) {
+        if text.is_empty() || text.chars().count() > 64 {
             return Err(Error::invalid("feedback.id", "must be 1–64 printable characters"));
         }
+        crate::model::text::check_shown("feedback.id", text, false)?;
         Ok(Self(text.to_owned()))
     }
 
@@ -104,7 +106,7 @@ pub enum Satisfaction {
 ///     AgencyCode::new("000.00.00.H49")?,
 ///     datetime!(2023-11-01 09:00 +07:00),
 ///     FeedbackKind::Regulation,
-/// )
+/// )?
 /// .with_answer(datetime!(2023-11-20 10:00 +07:00))?;
 /// // Wednesday 1/11 + 15 working days = Wednesday 22/11.
 /// assert_eq!(item.on_time(&WorkCalendar::vietnam())?, Some(true));
@@ -127,13 +129,18 @@ pub struct Feedback {
 
 impl Feedback {
     /// A new item received by `agency` at `received_at`, not yet handled.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `received_at` is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE).
     pub fn new(
         id: FeedbackId,
         agency: AgencyCode,
         received_at: OffsetDateTime,
         kind: FeedbackKind,
-    ) -> Self {
-        Self {
+    ) -> Result<Self> {
+        check_instant("feedback.received_at", received_at)?;
+        Ok(Self {
             id,
             agency,
             received_at,
@@ -144,10 +151,11 @@ impl Feedback {
             rejected_at: None,
             satisfaction: Satisfaction::None,
             further_complaint: false,
-        }
+        })
     }
 
     fn check_after_receipt(&self, field: &'static str, at: OffsetDateTime) -> Result<()> {
+        check_instant(field, at)?;
         if at < self.received_at {
             return Err(Error::invalid(field, "is before the item was received"));
         }
@@ -158,8 +166,8 @@ impl Feedback {
     /// then due 15 working days after it.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `at` is before receipt or after the item was
-    /// answered or rejected.
+    /// [`Error::InvalidInput`] when `at` is before receipt, after the item was
+    /// answered or rejected, or outside the supported range.
     pub fn with_transfer(mut self, at: OffsetDateTime) -> Result<Self> {
         self.check_after_receipt("feedback.transferred_at", at)?;
         if self.handled_at().is_some_and(|h| at > h) {
@@ -172,8 +180,8 @@ impl Feedback {
     /// Records a request to the sender for more information.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `at` is before receipt or after the item was
-    /// answered or rejected.
+    /// [`Error::InvalidInput`] when `at` is before receipt, after the item was
+    /// answered or rejected, or outside the supported range.
     pub fn with_supplement_request(mut self, at: OffsetDateTime) -> Result<Self> {
         self.check_after_receipt("feedback.supplement_requested_at", at)?;
         if self.handled_at().is_some_and(|h| at > h) {
@@ -190,7 +198,7 @@ impl Feedback {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `at` is before receipt, before the last transfer or
-    /// the supplement request, or the item was rejected.
+    /// the supplement request, outside the supported range, or the item was rejected.
     pub fn with_answer(mut self, at: OffsetDateTime) -> Result<Self> {
         self.check_handling("feedback.answered_at", at)?;
         self.answered_at = Some(at);
@@ -201,7 +209,7 @@ impl Feedback {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `at` is before receipt, before the last transfer or
-    /// the supplement request, or the item was answered.
+    /// the supplement request, outside the supported range, or the item was answered.
     pub fn with_rejection(mut self, at: OffsetDateTime) -> Result<Self> {
         self.check_handling("feedback.rejected_at", at)?;
         self.rejected_at = Some(at);
@@ -373,7 +381,7 @@ impl TryFrom<FeedbackParts> for Feedback {
     fn try_from(p: FeedbackParts) -> Result<Self> {
         // Steps in the order the checks expect: transfer and supplement request before
         // the handling they must precede, the sender's response after the answer.
-        let mut item = Feedback::new(p.id, p.agency, p.received_at, p.kind);
+        let mut item = Feedback::new(p.id, p.agency, p.received_at, p.kind)?;
         if let Some(at) = p.transferred_at {
             item = item.with_transfer(at)?;
         }
@@ -421,6 +429,7 @@ mod tests {
             datetime!(2023-11-01 09:00 +07:00),
             FeedbackKind::Regulation,
         )
+        .unwrap()
         .with_transfer(datetime!(2023-11-02 09:00 +07:00))
         .unwrap()
         .with_answer(datetime!(2023-11-20 10:00 +07:00))

@@ -11,4 +11,5 @@ pub mod plan;
 pub mod procedure;
 pub mod scope;
 pub mod score;
+pub(crate) mod text;
 pub mod time_limit;

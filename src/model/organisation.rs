@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::id::AgencyCode;
+use crate::model::time_limit::check_year;
 use crate::{Error, Result};
 
 /// Counts of organisational units. Counts are unsigned, so a negative count cannot be
@@ -73,11 +74,10 @@ impl OrganisationSnapshot {
     /// The counts of `unit` in `year`.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the year is outside 1900–2200.
+    /// [`Error::InvalidInput`] when the year is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE) (1900–2100).
     pub fn new(unit: AgencyCode, year: i32, counts: OrganisationCounts) -> Result<Self> {
-        if !(1900..=2200).contains(&year) {
-            return Err(Error::invalid("organisation.year", format!("{year} is not 1900–2200")));
-        }
+        check_year("organisation.year", year)?;
         Ok(Self { unit, year, counts })
     }
 
@@ -97,7 +97,7 @@ impl OrganisationSnapshot {
 
 /// The serde form of an [`OrganisationSnapshot`]: deserializing goes through
 /// [`OrganisationSnapshot::new`], so a file cannot build a snapshot of a year outside
-/// 1900–2200.
+/// 1900–2100.
 #[derive(Serialize, Deserialize)]
 struct OrganisationSnapshotParts {
     unit: AgencyCode,

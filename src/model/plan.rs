@@ -7,6 +7,7 @@ use time::Date;
 
 use crate::id::AgencyCode;
 use crate::model::agency::check_name;
+use crate::model::time_limit::{check_date, check_year};
 use crate::{Error, Result};
 
 /// One task of a reform plan.
@@ -38,8 +39,11 @@ impl PlanTask {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when the id or title is empty, too long (ids 64,
-    /// titles 500 characters) or has control characters.
+    /// titles 500 characters) or has control characters, or a date is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE).
     pub fn new(id: &str, title: &str, created: Date, deadline: Date) -> Result<Self> {
+        check_date("plan.task.created", created)?;
+        check_date("plan.task.deadline", deadline)?;
         let id = check_name("plan.task.id", id)?;
         if id.chars().count() > 64 {
             return Err(Error::invalid("plan.task.id", "must be at most 64 characters"));
@@ -56,8 +60,10 @@ impl PlanTask {
     /// Returns the task completed on `date`.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `date` is before the day the task was created.
+    /// [`Error::InvalidInput`] when `date` is before the day the task was created
+    /// or outside the supported range.
     pub fn completed_on(mut self, date: Date) -> Result<Self> {
+        check_date("plan.task.completed", date)?;
         if date < self.created {
             return Err(Error::invalid(
                 "plan.task.completed",
@@ -133,11 +139,9 @@ impl ReformPlan {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when two tasks share an id or the year is outside
-    /// 1900–2200.
+    /// the [supported range](crate::FIRST_SUPPORTED_DATE) (1900–2100).
     pub fn new(unit: AgencyCode, year: i32, tasks: Vec<PlanTask>) -> Result<Self> {
-        if !(1900..=2200).contains(&year) {
-            return Err(Error::invalid("plan.year", format!("{year} is not 1900–2200")));
-        }
+        check_year("plan.year", year)?;
         let mut seen = HashSet::with_capacity(tasks.len());
         for task in &tasks {
             if !seen.insert(task.id.as_str()) {
@@ -198,7 +202,7 @@ impl From<PlanTask> for PlanTaskParts {
 
 /// The serde form of a [`ReformPlan`]: deserializing goes through [`ReformPlan::new`]
 /// (and each task through [`PlanTask`]'s own checks), so a file cannot build a plan
-/// with two tasks of one id or a year outside 1900–2200.
+/// with two tasks of one id or a year outside 1900–2100.
 #[derive(Serialize, Deserialize)]
 struct ReformPlanParts {
     unit: AgencyCode,

@@ -6,6 +6,7 @@ use time::Date;
 use crate::id::{Field, ProcedureCode};
 use crate::model::agency::{Level, check_name};
 use crate::model::time_limit::TimeLimit;
+use crate::model::time_limit::check_date;
 use crate::{Error, Result};
 
 /// How far a procedure is offered online (dịch vụ công trực tuyến).
@@ -83,6 +84,8 @@ pub struct Announcement {
 impl Announcement {
     fn validate(&self) -> Result<()> {
         check_name("announcement.number", &self.number)?;
+        check_date("announcement.signed", self.signed)?;
+        check_date("announcement.effective", self.effective)?;
         if self.effective < self.signed {
             return Err(Error::invalid("announcement.effective", "is before the signing date"));
         }
@@ -315,10 +318,16 @@ impl ProcedureBuilder {
     /// # Errors
     /// [`Error::InvalidInput`] when the name is empty or too long, a reduced limit has
     /// another unit than the central one or is longer than it, online payment is set
-    /// without a fee, or an announcement's effective date is before its signing date.
+    /// without a fee, an announcement's effective date is before its signing date,
+    /// or a date (a set `effective_from`, an announcement's dates) is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE).
     pub fn build(mut self) -> Result<Procedure> {
         let p = &mut self.inner;
         p.name = check_name("procedure.name", &p.name)?;
+        // `Date::MIN` is the "since always" of a builder without `effective_from`.
+        if p.effective_from != Date::MIN {
+            check_date("procedure.effective_from", p.effective_from)?;
+        }
         if let Some(agency) = &p.handling_agency {
             p.handling_agency = Some(check_name("procedure.handling_agency", agency)?);
         }

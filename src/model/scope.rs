@@ -9,7 +9,7 @@ use crate::id::{AgencyCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, Level};
 use crate::model::dossier::DossierHeader;
 use crate::model::procedure::Procedure;
-use crate::model::time_limit::start_of_day;
+use crate::model::time_limit::{check_date, check_year, start_of_day};
 use crate::{Error, Result};
 
 /// Which dossiers a report counts. A dossier counts for the agency responsible at
@@ -49,9 +49,12 @@ impl Scope {
 /// let q = Period::quarter(2024, 1)?;
 /// assert_eq!((q.from(), q.to()), (date!(2024 - 01 - 01), date!(2024 - 03 - 31)));
 /// assert!(Period::new(date!(2024 - 02 - 01), date!(2024 - 01 - 31)).is_err());
+/// // Reports are asked about the supported range only (1900–2100).
+/// assert!(Period::year(2101).is_err());
 /// # Ok::<(), cchc::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "PeriodParts", into = "PeriodParts")]
 pub struct Period {
     from: Date,
     to: Date,
@@ -63,13 +66,13 @@ impl Period {
     /// [`Period::reporting_quarter`] and its siblings).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `to` is before `from` or is the last representable day.
+    /// [`Error::InvalidInput`] when `to` is before `from`, or either is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`period.from`, `period.to`).
     pub fn new(from: Date, to: Date) -> Result<Self> {
+        check_date("period.from", from)?;
+        check_date("period.to", to)?;
         if to < from {
             return Err(Error::invalid("period", format!("ends ({to}) before it starts ({from})")));
-        }
-        if to.next_day().is_none() {
-            return Err(Error::invalid("period", "ends on the last representable day"));
         }
         Ok(Self { from, to })
     }
@@ -85,8 +88,10 @@ impl Period {
     /// A calendar month.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a month outside 1–12 or a year out of range.
+    /// [`Error::InvalidInput`] for a month outside 1–12 or a year outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`period.year`).
     pub fn month(year: i32, month: u8) -> Result<Self> {
+        check_year("period.year", year)?;
         let m = Month::try_from(month)
             .map_err(|_| Error::invalid("period.month", format!("{month} is not 1–12")))?;
         let from = Date::from_calendar_date(year, m, 1)
@@ -99,7 +104,8 @@ impl Period {
     /// A quarter (1–4).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a quarter outside 1–4 or a year out of range.
+    /// [`Error::InvalidInput`] for a quarter outside 1–4 or a year outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`period.year`).
     pub fn quarter(year: i32, quarter: u8) -> Result<Self> {
         if !(1..=4).contains(&quarter) {
             return Err(Error::invalid("period.quarter", format!("{quarter} is not 1–4")));
@@ -112,7 +118,8 @@ impl Period {
     /// A calendar year.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a year out of range.
+    /// [`Error::InvalidInput`] for a year outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`period.year`).
     pub fn year(year: i32) -> Result<Self> {
         Self::new(Self::month(year, 1)?.from, Self::month(year, 12)?.to)
     }
@@ -252,6 +259,26 @@ impl Period {
     /// Returns whether `day` is in the period.
     pub fn contains(&self, day: Date) -> bool {
         self.from <= day && day <= self.to
+    }
+}
+
+/// The serde form of a [`Period`]: deserializing goes through [`Period::new`].
+#[derive(Serialize, Deserialize)]
+struct PeriodParts {
+    from: Date,
+    to: Date,
+}
+
+impl TryFrom<PeriodParts> for Period {
+    type Error = Error;
+    fn try_from(p: PeriodParts) -> Result<Self> {
+        Self::new(p.from, p.to)
+    }
+}
+
+impl From<Period> for PeriodParts {
+    fn from(p: Period) -> Self {
+        Self { from: p.from, to: p.to }
     }
 }
 

@@ -1,7 +1,10 @@
 //! Statutory time limits (thời hạn giải quyết) and Vietnam time.
 
 use serde::{Deserialize, Serialize};
+use time::macros::date;
 use time::{Date, OffsetDateTime, UtcOffset};
+
+use crate::{Error, Result};
 
 /// Vietnam's offset from UTC (+07:00). Calendar days, the early/on-time
 /// boundary and report periods are all taken in this offset.
@@ -10,12 +13,97 @@ pub const VIETNAM_OFFSET: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
     Err(_) => UtcOffset::UTC,
 };
 
-/// Returns the calendar day of `instant` in Vietnam time.
-pub fn vietnam_date(instant: OffsetDateTime) -> Date {
-    instant.to_offset(VIETNAM_OFFSET).date()
+/// The first day of the supported range (Vietnam time): 1900-01-01.
+///
+/// Every date and instant a record holds, and every date or instant a query
+/// asks about, lies within [`FIRST_SUPPORTED_DATE`]`..=`[`LAST_SUPPORTED_DATE`]
+/// in Vietnam time; anything else is refused with [`Error::InvalidInput`]
+/// naming the field, at every constructor, store write and import row.
+///
+/// Why these bounds: they are the span of the crate's lunar calendar and
+/// holiday tables ([`crate::model::calendar::holidays`]), so every due date,
+/// working-day count and report period of an accepted record is computed with
+/// the real public holidays, never with weekends alone; they contain every
+/// receipt date a dossier code can carry (2000–2099) and a year after it for
+/// the appointments of the last receipts; and the span (201 years) is well
+/// inside what `time` can represent and what an `i64` of nanoseconds can
+/// measure (±292 years), so no difference or sum of supported instants
+/// overflows.
+pub const FIRST_SUPPORTED_DATE: Date = date!(1900 - 01 - 01);
+
+/// The last day of the supported range (Vietnam time): 2100-12-31. See
+/// [`FIRST_SUPPORTED_DATE`].
+pub const LAST_SUPPORTED_DATE: Date = date!(2100 - 12 - 31);
+
+fn range_text() -> String {
+    format!("the supported range {FIRST_SUPPORTED_DATE}..={LAST_SUPPORTED_DATE} (Vietnam time)")
 }
 
-/// Returns 00:00 Vietnam time at the start of `date`, as an instant.
+/// Refuses a date outside the supported range.
+pub(crate) fn check_date(field: &'static str, date: Date) -> Result<()> {
+    if (FIRST_SUPPORTED_DATE..=LAST_SUPPORTED_DATE).contains(&date) {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, format!("{date} is outside {}", range_text())))
+    }
+}
+
+/// Refuses a year outside the supported range.
+pub(crate) fn check_year(field: &'static str, year: i32) -> Result<()> {
+    if (FIRST_SUPPORTED_DATE.year()..=LAST_SUPPORTED_DATE.year()).contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!(
+                "{year} is outside the supported years {}..={}",
+                FIRST_SUPPORTED_DATE.year(),
+                LAST_SUPPORTED_DATE.year()
+            ),
+        ))
+    }
+}
+
+/// Refuses an instant whose Vietnam date is outside the supported range
+/// (including instants whose Vietnam date `time` cannot even represent).
+pub(crate) fn check_instant(field: &'static str, instant: OffsetDateTime) -> Result<()> {
+    match instant.checked_to_offset(VIETNAM_OFFSET) {
+        Some(local) if (FIRST_SUPPORTED_DATE..=LAST_SUPPORTED_DATE).contains(&local.date()) => {
+            Ok(())
+        }
+        _ => Err(Error::invalid(
+            field,
+            format!("{} is outside {}", instant_text(instant), range_text()),
+        )),
+    }
+}
+
+/// An instant as RFC 3339 for error messages (the debug form if it cannot be).
+fn instant_text(instant: OffsetDateTime) -> String {
+    instant
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| format!("{instant:?}"))
+}
+
+/// Returns the calendar day of `instant` in Vietnam time.
+///
+/// Total: an instant whose Vietnam date `time` cannot represent (the last
+/// seven hours of year 9999 in UTC, or an instant before year -9999) gives
+/// `Date::MAX` (`Date::MIN`) instead of panicking. Such instants are far
+/// outside the [supported range](FIRST_SUPPORTED_DATE), which every record and
+/// query is checked against, so stored data never reaches the clamp.
+pub fn vietnam_date(instant: OffsetDateTime) -> Date {
+    match instant.checked_to_offset(VIETNAM_OFFSET) {
+        Some(local) => local.date(),
+        None if instant.unix_timestamp() > 0 => Date::MAX,
+        None => Date::MIN,
+    }
+}
+
+/// Returns 00:00 Vietnam time at the start of `date`, as an instant (in
+/// [`VIETNAM_OFFSET`]). Total for every `Date`; for `Date::MIN` the instant
+/// lies seven hours before the first instant `time` can express in UTC, so
+/// compare it, do not convert it to UTC.
 pub fn start_of_day(date: Date) -> OffsetDateTime {
     date.midnight().assume_offset(VIETNAM_OFFSET)
 }

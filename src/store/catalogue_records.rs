@@ -8,6 +8,7 @@
 //! fixtures under `tests/fixtures/format-v1/`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -116,7 +117,7 @@ impl Persisted for Feedback {
             AgencyCode::new(&r.agency)?,
             from_instant(r.received_at)?,
             kind,
-        );
+        )?;
         if let Some(t) = r.transferred_at {
             item = item.with_transfer(from_instant(t)?)?;
         }
@@ -259,7 +260,117 @@ impl Persisted for OrganisationSnapshot {
     }
 }
 
-impl Collection<'_, Feedback> {
+/// The records of a store that belong to an agency: feedback items, reform plans
+/// and organisation snapshots. Reads are those of a [`Collection`]; writes also
+/// check that the agency the record belongs to is stored, so a record can never
+/// point at an agency the store does not know.
+///
+/// The view opens its sled tree only to write: reading a collection that was never
+/// written, or a write refused by a check, leaves the store's files untouched.
+#[derive(Debug)]
+pub struct AgencyRecords<'a, T> {
+    store: &'a Store,
+    _type: PhantomData<T>,
+}
+
+impl<'a, T: Persisted> AgencyRecords<'a, T> {
+    fn open(store: &'a Store) -> Self {
+        Self { store, _type: PhantomData }
+    }
+
+    /// Returns the store this view belongs to.
+    pub fn store(&self) -> &'a Store {
+        self.store
+    }
+
+    /// The collection, if its tree exists (opening a missing tree would create it).
+    fn existing(&self) -> Result<Option<Collection<'a, T>>> {
+        let exists =
+            self.store.inner.db.tree_names().iter().any(|name| name.as_ref() == T::TREE.as_bytes());
+        if exists { self.store.collection().map(Some) } else { Ok(None) }
+    }
+
+    /// Writes `value` after checking that `agency` is stored.
+    fn write(&self, value: &T, agency: &AgencyCode, replace: bool) -> Result<()> {
+        if self.store.agencies().get(agency)?.is_none() {
+            return Err(Error::NotFound { kind: RecordKind::Agency, id: agency.to_string() });
+        }
+        let collection = self.store.collection()?;
+        if replace { collection.upsert(value) } else { collection.insert(value) }
+    }
+
+    /// Returns the value stored under `key`.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when the bytes do not decode; [`Error::Storage`].
+    pub fn get_by_key(&self, key: &[u8]) -> Result<Option<T>> {
+        match self.existing()? {
+            Some(c) => c.get_by_key(key),
+            None => Ok(None),
+        }
+    }
+
+    /// Removes the value under `key` and returns whether there was one.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn remove_by_key(&self, key: &[u8]) -> Result<bool> {
+        match self.existing()? {
+            Some(c) => c.remove_by_key(key),
+            None => Ok(false),
+        }
+    }
+
+    /// Returns every value whose key starts with `prefix`, in key order.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] or [`Error::Storage`] on the first bad entry.
+    pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<T>> {
+        match self.existing()? {
+            Some(c) => c.scan_prefix(prefix),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Returns every value, in key order. O(n).
+    ///
+    /// # Errors
+    /// As [`AgencyRecords::scan_prefix`].
+    pub fn all(&self) -> Result<Vec<T>> {
+        self.scan_prefix(&[])
+    }
+
+    /// Returns how many values there are. O(n).
+    pub fn len(&self) -> usize {
+        self.existing().ok().flatten().map_or(0, |c| c.len())
+    }
+
+    /// Returns whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.existing().ok().flatten().is_none_or(|c| c.is_empty())
+    }
+}
+
+impl AgencyRecords<'_, Feedback> {
+    /// Inserts a new item.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] (kind agency) when the item's agency is not stored;
+    /// [`Error::Duplicate`] when its id exists; [`Error::Storage`]. Nothing is
+    /// written on error.
+    pub fn insert(&self, item: &Feedback) -> Result<()> {
+        self.write(item, item.agency(), false)
+    }
+
+    /// Inserts or replaces an item.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] (kind agency) when the item's agency is not stored;
+    /// [`Error::Storage`].
+    pub fn upsert(&self, item: &Feedback) -> Result<()> {
+        self.write(item, item.agency(), true)
+    }
+
     /// Returns the item with `id`, if any.
     ///
     /// # Errors
@@ -269,7 +380,26 @@ impl Collection<'_, Feedback> {
     }
 }
 
-impl Collection<'_, ReformPlan> {
+impl AgencyRecords<'_, ReformPlan> {
+    /// Inserts a new plan.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] (kind agency) when the plan's unit is not stored;
+    /// [`Error::Duplicate`] when the unit already has a plan for the year;
+    /// [`Error::Storage`]. Nothing is written on error.
+    pub fn insert(&self, plan: &ReformPlan) -> Result<()> {
+        self.write(plan, plan.unit(), false)
+    }
+
+    /// Inserts or replaces a plan.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] (kind agency) when the plan's unit is not stored;
+    /// [`Error::Storage`].
+    pub fn upsert(&self, plan: &ReformPlan) -> Result<()> {
+        self.write(plan, plan.unit(), true)
+    }
+
     /// Returns the plan of `unit` for `year`, if any.
     ///
     /// # Errors
@@ -281,13 +411,32 @@ impl Collection<'_, ReformPlan> {
     /// Returns every plan of `unit`, oldest year first.
     ///
     /// # Errors
-    /// As [`Collection::scan_prefix`].
+    /// As [`AgencyRecords::scan_prefix`].
     pub fn of_unit(&self, unit: &AgencyCode) -> Result<Vec<ReformPlan>> {
         self.scan_prefix(&unit_prefix(unit))
     }
 }
 
-impl Collection<'_, OrganisationSnapshot> {
+impl AgencyRecords<'_, OrganisationSnapshot> {
+    /// Inserts a new snapshot.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] (kind agency) when the snapshot's unit is not stored;
+    /// [`Error::Duplicate`] when the unit already has a snapshot for the year;
+    /// [`Error::Storage`]. Nothing is written on error.
+    pub fn insert(&self, snapshot: &OrganisationSnapshot) -> Result<()> {
+        self.write(snapshot, snapshot.unit(), false)
+    }
+
+    /// Inserts or replaces a snapshot.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] (kind agency) when the snapshot's unit is not stored;
+    /// [`Error::Storage`].
+    pub fn upsert(&self, snapshot: &OrganisationSnapshot) -> Result<()> {
+        self.write(snapshot, snapshot.unit(), true)
+    }
+
     /// Returns the snapshot of `unit` for `year`, if any.
     ///
     /// # Errors
@@ -299,7 +448,7 @@ impl Collection<'_, OrganisationSnapshot> {
     /// Returns every snapshot of `unit`, oldest year first.
     ///
     /// # Errors
-    /// As [`Collection::scan_prefix`].
+    /// As [`AgencyRecords::scan_prefix`].
     pub fn of_unit(&self, unit: &AgencyCode) -> Result<Vec<OrganisationSnapshot>> {
         self.scan_prefix(&unit_prefix(unit))
     }
@@ -335,37 +484,46 @@ impl Store {
     /// Returns the feedback items (phản ánh, kiến nghị), keyed by id.
     ///
     /// # Errors
-    /// [`Error::Storage`] when the tree cannot be opened.
+    /// None today: the view opens its tree when it writes, and reports
+    /// [`Error::Storage`] then. The `Result` is kept for callers written against
+    /// earlier versions.
     ///
     /// ```
-    /// use cchc::{AgencyCode, Feedback, FeedbackId, FeedbackKind, Store};
+    /// use cchc::{Agency, AgencyCode, Feedback, FeedbackId, FeedbackKind, Store};
     /// use time::macros::datetime;
     /// let store = Store::temporary()?;
     /// let id = FeedbackId::new("1022-000001")?;
     /// let item = Feedback::new(id.clone(), AgencyCode::new("000.00.00.H49")?,
-    ///     datetime!(2023-11-01 09:00 +07:00), FeedbackKind::Staff);
+    ///     datetime!(2023-11-01 09:00 +07:00), FeedbackKind::Staff)?;
+    /// // The agency must be stored first.
+    /// assert!(matches!(store.feedback()?.insert(&item), Err(cchc::Error::NotFound { .. })));
+    /// store.agencies().insert(&Agency::province(AgencyCode::new("000.00.00.H49")?, "UBND tỉnh")?)?;
     /// store.feedback()?.insert(&item)?;
     /// assert_eq!(store.feedback()?.get(&id)?, Some(item));
     /// # Ok::<(), cchc::Error>(())
     /// ```
-    pub fn feedback(&self) -> Result<Collection<'_, Feedback>> {
-        self.collection()
+    pub fn feedback(&self) -> Result<AgencyRecords<'_, Feedback>> {
+        Ok(AgencyRecords::open(self))
     }
 
     /// Returns the reform plans, keyed by unit and year.
     ///
     /// # Errors
-    /// [`Error::Storage`] when the tree cannot be opened.
-    pub fn plans(&self) -> Result<Collection<'_, ReformPlan>> {
-        self.collection()
+    /// None today: the view opens its tree when it writes, and reports
+    /// [`Error::Storage`] then. The `Result` is kept for callers written against
+    /// earlier versions.
+    pub fn plans(&self) -> Result<AgencyRecords<'_, ReformPlan>> {
+        Ok(AgencyRecords::open(self))
     }
 
     /// Returns the organisation snapshots, keyed by unit and year.
     ///
     /// # Errors
-    /// [`Error::Storage`] when the tree cannot be opened.
-    pub fn organisation(&self) -> Result<Collection<'_, OrganisationSnapshot>> {
-        self.collection()
+    /// None today: the view opens its tree when it writes, and reports
+    /// [`Error::Storage`] then. The `Result` is kept for callers written against
+    /// earlier versions.
+    pub fn organisation(&self) -> Result<AgencyRecords<'_, OrganisationSnapshot>> {
+        Ok(AgencyRecords::open(self))
     }
 
     fn scope_filter(&self, scope: &Scope) -> Result<ScopeFilter> {
@@ -595,6 +753,7 @@ mod tests {
             datetime!(2023-11-01 09:00 +07:00),
             FeedbackKind::Staff,
         )
+        .unwrap()
         .with_transfer(datetime!(2023-11-06 10:00 +07:00))
         .unwrap()
         .with_supplement_request(datetime!(2023-11-07 08:30:15.25 +07:00))
@@ -707,11 +866,47 @@ mod tests {
         }
     }
 
+    /// The provinces `feedback()`, `plan()` and `organisation()` belong to.
+    fn insert_units(store: &Store) {
+        for (code, name) in
+            [("000.00.00.H49", "UBND tỉnh Quảng Nam"), ("000.00.00.H62", "UBND tỉnh Kon Tum")]
+        {
+            let agency = crate::Agency::province(AgencyCode::new(code).unwrap(), name).unwrap();
+            store.agencies().insert(&agency).unwrap();
+        }
+    }
+
+    /// Issue 13 item 10: feedback, plans and snapshots of an agency the store does
+    /// not know are refused (they used to be written), by `insert` and `upsert`.
+    #[test]
+    fn records_of_an_unknown_agency_are_refused() {
+        let store = Store::temporary().unwrap();
+        let unknown = |r: Result<()>, code: &str| match r {
+            Err(Error::NotFound { kind: RecordKind::Agency, id }) => assert_eq!(id, code),
+            other => panic!("expected NotFound agency {code}, got {other:?}"),
+        };
+        unknown(store.feedback().unwrap().insert(&feedback()), "000.00.00.H49");
+        unknown(store.feedback().unwrap().upsert(&feedback()), "000.00.00.H49");
+        unknown(store.plans().unwrap().insert(&plan()), "000.00.00.H62");
+        unknown(store.plans().unwrap().upsert(&plan()), "000.00.00.H62");
+        unknown(store.organisation().unwrap().insert(&organisation()), "000.00.00.H49");
+        unknown(store.organisation().unwrap().upsert(&organisation()), "000.00.00.H49");
+        assert!(store.feedback().unwrap().is_empty());
+        assert!(store.plans().unwrap().is_empty());
+        assert!(store.organisation().unwrap().is_empty());
+        insert_units(&store);
+        store.feedback().unwrap().insert(&feedback()).unwrap();
+        store.plans().unwrap().upsert(&plan()).unwrap();
+        store.organisation().unwrap().insert(&organisation()).unwrap();
+        assert_eq!(store.plans().unwrap().of_unit(plan().unit()).unwrap(), vec![plan()]);
+    }
+
     #[test]
     fn stored_values_survive_a_reopen() {
         let dir = tempfile::tempdir().unwrap();
         {
             let store = Store::open(dir.path()).unwrap();
+            insert_units(&store);
             store.feedback().unwrap().insert(&feedback()).unwrap();
             store.plans().unwrap().insert(&plan()).unwrap();
             store.organisation().unwrap().insert(&organisation()).unwrap();

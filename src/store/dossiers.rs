@@ -14,7 +14,7 @@ use crate::model::dossier::{
 };
 use crate::model::procedure::ProcedureStatus;
 use crate::model::scope::{Scope, ScopeTest};
-use crate::model::time_limit::vietnam_date;
+use crate::model::time_limit::{check_instant, vietnam_date};
 use crate::store::catalog::{Catalog, abort, not_found, tx_error};
 use crate::store::codec::{corrupt, decode, encode};
 use crate::store::counters::{Deltas, apply_rows};
@@ -92,16 +92,14 @@ fn check_text(field: &'static str, text: &str) -> Result<()> {
     if text.chars().count() > 2000 {
         return Err(Error::invalid(field, "must be at most 2000 characters"));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::invalid(field, "must not contain control characters"));
-    }
-    Ok(())
+    crate::model::text::check_shown(field, text, true)
 }
 
 impl Store {
     /// Opens a dossier from a receipt: checks the agency and procedure, and computes
     /// the appointment with the calendar.
     fn open_dossier(&self, catalog: &Catalog, new: &NewDossier) -> Result<Dossier> {
+        check_instant("dossier.received_at", new.received_at)?;
         let day = vietnam_date(new.received_at);
         // TT 01/2018 Art. 19: the code's YYMMDD is the receipt date. This also bounds
         // receipts to 2000–2099, inside the calendar's holiday tables.
@@ -154,7 +152,8 @@ impl Store {
     }
 
     /// Turns an action into the event to record: checks that a transfer's target
-    /// exists, then [`Action::to_event`] with the receiving agency's calendar.
+    /// exists on the day of the transfer, then [`Action::to_event`] with the
+    /// receiving agency's calendar.
     fn event_for(
         &self,
         catalog: &Catalog,
@@ -162,10 +161,14 @@ impl Store {
         at: OffsetDateTime,
         action: &Action,
     ) -> Result<LifecycleEvent> {
-        if let Action::Transfer { to } = action
-            && !catalog.agencies.contains_key(to)
-        {
-            return Err(not_found(RecordKind::Agency, to));
+        if let Action::Transfer { to } = action {
+            let target =
+                catalog.agencies.get(to).ok_or_else(|| not_found(RecordKind::Agency, to))?;
+            check_instant("event.at", at)?;
+            let day = vietnam_date(at);
+            if !target.agency.is_valid_on(day) {
+                return Err(Error::invalid("event.to", format!("{to} does not exist on {day}")));
+            }
         }
         action.to_event(
             dossier,
@@ -233,12 +236,20 @@ impl Action {
     /// Returns the event this action records on `dossier` at `at`, computing the facts
     /// that need the calendar: the restarted due instant after a supplement (the
     /// dossier's limit counted again from `at`), and whether an apology came later than
-    /// the calendar day before the due day (Decree 61 Art. 19(9), Decree 118 the same). Pure: it checks text
-    /// but not that a transfer's target agency exists (the store does).
+    /// the calendar day before the due day (Decree 61 Art. 19(9), Decree 118 the same). Pure:
+    /// it checks text and instants but not that a transfer's target agency exists (the
+    /// store does).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a reason over 2,000 characters or with control
-    /// characters, or a due instant outside the calendar's range.
+    /// [`Error::InvalidInput`] for a reason over 2,000 characters or with control or
+    /// format characters, an instant (`event.at`, `event.new_appointment`) outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE), an apology whose new
+    /// appointment is before the apology itself, or a due instant outside the
+    /// supported range.
+    ///
+    /// The apology rule is checked here, on the way in, and not by
+    /// [`Dossier::apply`]: histories stored before the rule existed must stay
+    /// readable.
     pub fn to_event(
         &self,
         dossier: &Dossier,
@@ -246,6 +257,7 @@ impl Action {
         calendar: &WorkCalendar,
         mode: CountingMode,
     ) -> Result<LifecycleEvent> {
+        check_instant("event.at", at)?;
         let kind = match self {
             Action::Transfer { to } => EventKind::Transferred { to: to.clone() },
             Action::RequestSupplement { reason } => {
@@ -257,6 +269,15 @@ impl Action {
             },
             Action::Extend { new_appointment, reason } => {
                 check_text("event.reason", reason)?;
+                check_instant("event.new_appointment", *new_appointment)?;
+                // Mẫu 04 promises a new date to come: one already past when the
+                // apology is written cannot be kept.
+                if *new_appointment < at {
+                    return Err(Error::invalid(
+                        "event.new_appointment",
+                        "is before the apology that gives it",
+                    ));
+                }
                 // "trong thời hạn chậm nhất 01 ngày trước ngày hết hạn" (Decree 61/2018
                 // Art. 19(9); Decree 118/2025 keeps the words, ../shared/DOMAIN-decree118.md
                 // §1.4): a calendar day, not a working day, since the decrees say "ngày
@@ -307,9 +328,11 @@ impl<'a> Dossiers<'a> {
     ///
     /// # Errors
     /// [`Error::Duplicate`] for a known code; [`Error::NotFound`] for an unknown agency
-    /// or procedure; [`Error::InvalidInput`] when the receipt date (Vietnam time) is not
-    /// the date in the code, the agency does not exist on the receipt date, the procedure has no version in force or is abolished, or the due
-    /// instant falls outside the calendar's range. Nothing is written on error.
+    /// or procedure; [`Error::InvalidInput`] when the receipt instant is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE), the receipt date (Vietnam time)
+    /// is not the date in the code, the agency does not exist on the receipt date, the
+    /// procedure has no version in force or is abolished, or the due instant falls
+    /// outside the supported range. Nothing is written on error.
     ///
     /// ```
     /// # use cchc::*;
@@ -342,7 +365,11 @@ impl<'a> Dossiers<'a> {
     /// # Errors
     /// [`Error::NotFound`] for an unknown dossier (or transfer target);
     /// [`Error::InvalidTransition`] when the lifecycle forbids the action;
-    /// [`Error::InvalidInput`] for bad text. Nothing is written on error.
+    /// [`Error::InvalidInput`] for bad text, an instant outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE), a transfer to an agency that
+    /// does not exist on the day of the transfer (`event.to`), or an apology whose
+    /// new appointment is before the apology (`event.new_appointment`). Nothing is
+    /// written on error.
     pub fn record(
         &self,
         code: &DossierCode,

@@ -29,6 +29,7 @@ use crate::{Error, Result};
 pub use announcements::{CalendarAnnouncements, Rederived};
 pub(crate) use catalog::Catalog;
 pub use catalog::{Agencies, Procedures};
+pub use catalogue_records::AgencyRecords;
 pub use collection::{Collection, Persisted};
 pub use counters::{CounterDifference, VerifyReport};
 pub use dossiers::{

@@ -3,7 +3,7 @@
 
 use cchc::*;
 use proptest::prelude::*;
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 use crate::fixtures::{Fixture, at, province};
 
@@ -35,12 +35,13 @@ fn plan() -> impl Strategy<Value = Plan> {
         })
 }
 
-fn action(f: &Fixture, d: &Dossier, kind: u8, extra: i64) -> Action {
+fn action(f: &Fixture, d: &Dossier, at: OffsetDateTime, kind: u8, extra: i64) -> Action {
     match kind {
         0 | 10 => Action::RequestSupplement { reason: "bổ sung giấy tờ".into() },
         1 => Action::Supplement,
         2 => Action::Extend {
-            new_appointment: d.due(ClockRule::Restart) + Duration::minutes(extra + 1),
+            // After the due instant, and not before the apology itself.
+            new_appointment: d.due(ClockRule::Restart).max(at) + Duration::minutes(extra + 1),
             reason: "xin lỗi".into(),
         },
         3 => Action::Transfer { to: f.agencies[(extra as usize) % f.agencies.len()].clone() },
@@ -78,7 +79,7 @@ fn write_one_by_one(f: &Fixture, plans: &[Plan]) -> Vec<History> {
         let mut t = received_at;
         for &(delay, kind, extra) in &p.actions {
             t += Duration::minutes(delay);
-            let a = action(f, &dossier, kind, extra);
+            let a = action(f, &dossier, t, kind, extra);
             match f.store.dossiers().record(&new.code, t, a.clone()) {
                 Ok(d) => {
                     dossier = d;

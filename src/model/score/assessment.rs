@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::framework::{IndexFramework, ScoreSource};
+use crate::model::time_limit::check_year;
 use crate::{Error, Result};
 
 /// The points of one leaf: scored, or explicitly missing.
@@ -105,7 +106,8 @@ impl Assessment {
     /// is not a leaf of the framework or appears twice; a leaf is absent;
     /// points are not finite or outside the leaf's `min..=max` (min defaults
     /// to 0); a leaf whose maximum is still to be supplied is scored; a given
-    /// source contradicts the framework's.
+    /// source contradicts the framework's; the year is outside the
+    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`assessment.year`).
     pub fn new(
         framework: &IndexFramework,
         unit: impl Into<String>,
@@ -170,6 +172,8 @@ impl Assessment {
     ///
     /// [`Error::InvalidInput`] naming the framework or the leaf.
     pub fn check_against(&self, framework: &IndexFramework) -> Result<()> {
+        check_year("assessment.year", self.year)?;
+        crate::model::text::check_shown("assessment.unit", &self.unit, false)?;
         if self.framework_id != framework.id() {
             return Err(Error::invalid(
                 "assessment.framework",

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::text::check_shown;
 use crate::{Error, Result};
 
 /// Absolute tolerance for "a parent's points equal the sum of its children's".
@@ -299,13 +300,18 @@ impl IndexFramework {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for an empty or duplicate id, an unknown
-    /// parent, a parent cycle, bad points or a sum that does not add up
-    /// (the reason names the node).
+    /// [`Error::InvalidInput`] for an empty or duplicate id, an id or name with
+    /// control characters or characters that can disguise it (format
+    /// characters such as U+202E, zero-width spaces), an unknown parent, a
+    /// parent cycle, bad points or a sum that does not add up (the reason names
+    /// the node).
     pub fn new(mut spec: FrameworkSpec) -> Result<Self> {
         if spec.id.trim().is_empty() {
             return Err(Error::invalid("framework.id", "must not be empty"));
         }
+        check_shown("framework.id", &spec.id, false)?;
+        check_shown("framework.name", &spec.name_vi, false)?;
+        check_shown("framework.name", spec.name_en.as_deref().unwrap_or_default(), false)?;
         check_points("index", spec.max_points)?;
         check_points("index", spec.min_points)?;
         let mut ids = BTreeSet::new();
@@ -313,6 +319,13 @@ impl IndexFramework {
             if node.id.trim().is_empty() {
                 return Err(Error::invalid("framework.nodes.id", "a node id is empty"));
             }
+            check_shown("framework.nodes.id", &node.id, false)?;
+            check_shown("framework.nodes.name", &node.name_vi, false)?;
+            check_shown(
+                "framework.nodes.name",
+                node.name_en.as_deref().unwrap_or_default(),
+                false,
+            )?;
             if !ids.insert(node.id.as_str()) {
                 return Err(Error::invalid(
                     "framework.nodes.id",

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::time_limit::check_year;
 use crate::{Error, Result};
 
 /// The five service factors of SIPAS (yếu tố phục vụ), \[S\] DOMAIN §4.
@@ -137,17 +138,20 @@ impl Survey {
     ///
     /// [`Error::InvalidInput`] when the unit is empty, there are no items,
     /// an item id is empty or repeated, a response has a different number of
-    /// answers than there are items, or an answer is outside 1..=5.
+    /// answers than there are items, an answer is outside 1..=5, or the year is
+    /// outside the [supported range](crate::FIRST_SUPPORTED_DATE).
     pub fn new(
         unit: impl Into<String>,
         year: i32,
         items: Vec<SurveyItem>,
         responses: Vec<Vec<Option<u8>>>,
     ) -> Result<Self> {
+        check_year("survey.year", year)?;
         let unit = unit.into();
         if unit.trim().is_empty() {
             return Err(Error::invalid("survey.unit", "must not be empty"));
         }
+        crate::model::text::check_shown("survey.unit", &unit, false)?;
         if items.is_empty() {
             return Err(Error::invalid("survey.items", "a survey needs at least one item"));
         }
