@@ -922,9 +922,8 @@ fn a_store_held_elsewhere_names_its_path_and_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("held");
     let _first = Store::open(&path).unwrap();
-    let error = match Store::open(&path) {
-        Err(e) => e,
-        Ok(_) => panic!("a second handle opened a held store"),
+    let Err(error) = Store::open(&path) else {
+        panic!("a second handle opened a held store");
     };
     let text = error.to_string();
     assert!(matches!(error, Error::Storage(_)), "{error:?}");
