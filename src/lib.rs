@@ -138,7 +138,6 @@ pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
 pub use store::{
     Action, Agencies, AgencyRecords, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY,
     DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE, NewDossier, Persisted,
-    Procedures, Store,
-    StoreBuilder, VerifyReport,
+    Procedures, Store, StoreBuilder, VerifyReport,
 };
 pub use store::{Assessments, CalendarAnnouncements, Frameworks, Rederived, Surveys};

@@ -110,6 +110,29 @@ fn a_bad_backup_leaves_the_target_as_it_was() {
             }),
         ),
         (
+            "feedback for an agency that is not in the backup",
+            Box::new(|f: &Path| {
+                let path = f.join("feedback.jsonl");
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+                let mut value: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+                value["agency"] = "000.00.99.H49".into();
+                lines[0] = value.to_string();
+                std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+            }),
+        ),
+        (
+            "a key given twice in a backup line",
+            Box::new(|f: &Path| {
+                let path = f.join("feedback.jsonl");
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+                let last = lines.len() - 1;
+                lines[last] = lines[last].replacen('{', "{\"id\": \"PA-twice\", ", 1);
+                std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+            }),
+        ),
+        (
             "a manifest count that differs from the files",
             Box::new(|f: &Path| {
                 let path = f.join("manifest.json");
@@ -127,7 +150,12 @@ fn a_bad_backup_leaves_the_target_as_it_was() {
         let err = fails_unchanged(&dir.path().join(format!("target{i}")), |store| {
             io::backup::restore(store, &folder).map(|_| ())
         });
-        assert!(matches!(err, Error::Import { .. }), "{name}: {err:?}");
+        match &err {
+            // Named by its key, as the importers do.
+            Error::Import { field, .. } if name.contains("twice") => assert_eq!(field, "id"),
+            Error::Import { .. } => {}
+            other => panic!("{name}: {other:?}"),
+        }
     }
     // The good backup still restores in full.
     let target = Store::temporary().unwrap();

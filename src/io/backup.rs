@@ -155,20 +155,33 @@ pub fn write_values<T: Serialize>(values: &[T], mut w: impl Write) -> Result<u64
 /// validate; [`Error::Io`] when reading fails.
 pub fn read_values<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
     use std::io::BufRead;
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let file_error =
+        |action, source| Error::File { path: path.display().to_string(), action, source };
+    let file =
+        std::io::BufReader::new(std::fs::File::open(path).map_err(|e| file_error("open", e))?);
     let mut out = Vec::new();
     for (i, line) in file.lines().enumerate() {
-        let line = line?;
+        let line = line.map_err(|e| file_error("read", e))?;
         if line.trim().is_empty() {
             continue;
         }
-        let value = serde_json::from_str(&line).map_err(|e| Error::Import {
+        let error = |field: String, reason: String| Error::Import {
             file: path.display().to_string(),
             line: i as u64 + 1,
-            field: String::new(),
-            reason: e.to_string(),
-        })?;
-        out.push(value);
+            field,
+            reason,
+        };
+        // Strict as the importers are: a key given twice is an error, not the last wins.
+        let value = match super::jsonl::parse_strict(&line) {
+            Ok(value) => value,
+            Err(super::jsonl::Parse::Duplicate(key)) => {
+                return Err(error(key, "is given twice".to_owned()));
+            }
+            Err(super::jsonl::Parse::Invalid(e)) => {
+                return Err(error(String::new(), format!("not valid JSON: {e}")));
+            }
+        };
+        out.push(serde_json::from_value(value).map_err(|e| error(String::new(), e.to_string()))?);
     }
     Ok(out)
 }
@@ -281,7 +294,12 @@ fn check_empty(store: &Store) -> Result<()> {
 
 /// Restores `dir` into the empty `store` and checks the counts against the manifest.
 fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
-    let text = std::fs::read_to_string(dir.join("manifest.json"))?;
+    let manifest_path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|source| Error::File {
+        path: manifest_path.display().to_string(),
+        action: "read",
+        source,
+    })?;
     let manifest: Manifest = serde_json::from_str(&text)
         .map_err(|e| manifest_error(dir, "", format!("not a backup manifest: {e}")))?;
     if manifest.format != BACKUP_FORMAT {
@@ -333,7 +351,9 @@ fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
             restored.calendar_announcements = values.len() as u64;
         }
         let path = dir.join(name);
-        let file = std::io::BufReader::new(std::fs::File::open(&path)?);
+        let file = std::io::BufReader::new(std::fs::File::open(&path).map_err(|source| {
+            Error::File { path: path.display().to_string(), action: "open", source }
+        })?);
         let report = import_reader(
             store,
             file,
@@ -361,7 +381,11 @@ fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
         ("frameworks", manifest.frameworks, restored.frameworks),
         ("assessments", manifest.assessments, restored.assessments),
         ("surveys", manifest.surveys, restored.surveys),
-        ("calendar_announcements", manifest.calendar_announcements, restored.calendar_announcements),
+        (
+            "calendar_announcements",
+            manifest.calendar_announcements,
+            restored.calendar_announcements,
+        ),
     ] {
         if want != got {
             return Err(manifest_error(
