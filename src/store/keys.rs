@@ -13,6 +13,7 @@ pub(crate) mod tree {
     pub const FIELDS: &str = "fields";
     pub const DOSSIERS: &str = "dossiers";
     pub const COUNTERS: &str = "counters";
+    pub const INTRADAY: &str = "intraday";
 }
 
 /// Surrogate of an agency.

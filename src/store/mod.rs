@@ -12,6 +12,7 @@ mod collection;
 mod counters;
 mod dossiers;
 pub mod format;
+mod intraday;
 pub(crate) mod keys;
 pub(crate) mod records;
 mod score_records;
@@ -47,6 +48,8 @@ pub(crate) struct Inner {
     pub fields: sled::Tree,
     pub dossiers: sled::Tree,
     pub counters: sled::Tree,
+    /// The backlog state changes at their instants (`intraday.rs`).
+    pub intraday: sled::Tree,
     /// Agencies, procedures and fields, read at open and kept in step with every
     /// catalogue write (a few thousand entries for a province).
     pub catalog: RwLock<Catalog>,
@@ -166,6 +169,7 @@ impl StoreBuilder {
             fields: open(tree::FIELDS)?,
             dossiers: open(tree::DOSSIERS)?,
             counters: open(tree::COUNTERS)?,
+            intraday: open(tree::INTRADAY)?,
             path: self.path,
             db,
             catalog: RwLock::new(Catalog::default()),
@@ -176,7 +180,9 @@ impl StoreBuilder {
         };
         let catalog = Catalog::load(&inner)?;
         *inner.catalog.write().map_err(|_| poisoned())? = catalog;
-        Ok(Store { inner: Arc::new(inner) })
+        let store = Store { inner: Arc::new(inner) };
+        store.open_intraday()?;
+        Ok(store)
     }
 }
 
