@@ -336,7 +336,7 @@ impl Store {
 
     /// Returns the backlog of `scope` at the end of `as_of` (00:00 UTC+7 of the next
     /// day), for any past or future date; "overdue" uses `rule`. Same cost as a report.
-    /// For an arbitrary instant use [`Backlog::from_dossiers`] over the scope's dossiers.
+    /// For any other instant use [`Store::backlog_at`].
     ///
     /// # Errors
     /// As [`Store::report`].

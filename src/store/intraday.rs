@@ -59,6 +59,24 @@ pub(crate) fn key(grain: u8, seconds: i64) -> Key {
     k
 }
 
+/// Decodes [`key`]: the grain and the first second of the bucket, which must be the
+/// start of an hour or a minute.
+pub(crate) fn decode_key(bytes: &[u8]) -> Result<(u8, i64)> {
+    let bad = |why: &str| corrupt(tree::INTRADAY, bytes, why.to_owned());
+    let raw: Key = bytes.try_into().map_err(|_| bad("key is not 9 bytes"))?;
+    let [grain, rest @ ..] = raw;
+    let seconds = (u64::from_be_bytes(rest) ^ (1 << 63)) as i64;
+    let unit = match grain {
+        HOUR => HOUR_SECONDS,
+        MINUTE => MINUTE_SECONDS,
+        _ => return Err(bad("unknown grain")),
+    };
+    if seconds.rem_euclid(unit) != 0 {
+        return Err(bad("the bucket does not start on its grain"));
+    }
+    Ok((grain, seconds))
+}
+
 /// Splits an instant (Unix nanoseconds) into the first second of its hour, the first
 /// second of its minute, and its offset in nanoseconds into the minute.
 fn split(ns: i128) -> (i64, i64, u64) {
@@ -400,7 +418,7 @@ struct Change {
     /// Index into the list of node lists.
     nodes: u32,
     /// A single dossier's change is −1, 0 or +1 per measure.
-    change: [i8; STATE_COUNT],
+    delta: [i8; STATE_COUNT],
 }
 
 impl Change {
@@ -427,7 +445,7 @@ impl AllChanges {
             let mut entries = Entries::new();
             for c in chunk {
                 let (_, offset) = bucket(c);
-                let change = c.change.map(i64::from);
+                let change = c.delta.map(i64::from);
                 for &node in self.nodes.get(c.nodes as usize).map_or(&[][..], Vec::as_slice) {
                     add_to(entries.entry((offset, node)).or_default(), &change);
                 }
@@ -477,7 +495,7 @@ impl Store {
                     seconds: ns.div_euclid(NANOS_PER_SECOND) as i64,
                     nanos: ns.rem_euclid(NANOS_PER_SECOND) as u32,
                     nodes: index,
-                    change: change.map(|c| c.clamp(-1, 1) as i8),
+                    delta: change.map(|c| c.clamp(-1, 1) as i8),
                 });
             }
         }
@@ -629,6 +647,11 @@ mod tests {
         assert_eq!(offset, 5_500_000_000);
         // Before 1970 the floor still goes down.
         assert_eq!(split(-1), (-3_600, -60, 59_999_999_999));
+        assert_eq!(decode_key(&key(HOUR, hour)).unwrap(), (HOUR, hour));
+        assert_eq!(decode_key(&key(MINUTE, -60)).unwrap(), (MINUTE, -60));
+        assert!(decode_key(&key(HOUR, minute)).is_err());
+        assert!(decode_key(&key(2, hour)).is_err());
+        assert!(decode_key(&key(HOUR, hour)[..8]).is_err());
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod collection;
 mod counters;
 mod dossiers;
 pub mod format;
-mod intraday;
+pub(crate) mod intraday;
 pub(crate) mod keys;
 pub(crate) mod records;
 mod score_records;

@@ -100,7 +100,7 @@ fn a_dossier_numbered_by_the_service_centre_counts_for_its_agency_at_every_insta
         .unwrap()
         .map(|d| d.unwrap().code().clone())
         .collect();
-    assert_eq!(listed, [code.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&code));
     assert_eq!(store.dossiers().in_scope(&Scope::agency(&centre)).unwrap().count(), 0);
     assert!(store.verify().unwrap().is_clean());
 
