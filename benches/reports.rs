@@ -2,7 +2,9 @@
 //! twin's covering-index aggregate (`sqlite_groupby`) and its counter tables
 //! (`sqlite_counters`), on the same dossiers, timed in the same run.
 //!
-//! `CCHC_BENCH_N=1000000 cargo bench --bench reports` for one million dossiers.
+//! `CCHC_BENCH_N=1000000 cargo bench --bench reports` for one million dossiers;
+//! `CCHC_BENCH_N=1000000 cargo bench --bench reports -- backlog/` times only the
+//! backlogs (the setup still ingests everything).
 
 // "SQLite" is a name, not code.
 #![allow(clippy::doc_markdown)]
@@ -14,7 +16,7 @@ use std::hint::black_box;
 use cchc::{AgencyCode, ClockRule, Period, Scope};
 use common::{BacklogCore, Core, Fixture, Layout, Twin};
 use criterion::{Criterion, criterion_group, criterion_main};
-use time::macros::date;
+use time::macros::{date, datetime};
 
 fn reports(c: &mut Criterion) {
     let fx = Fixture::new(common::dossier_count());
@@ -84,6 +86,40 @@ fn reports(c: &mut Criterion) {
         b.iter(|| counters.backlog_counters(&fx.nodes, black_box(&scope), black_box(as_of)));
     });
     group.finish();
+
+    // The backlog at an instant inside a day (a Thursday afternoon): the store's day
+    // counters plus its intraday rows; SQLite's aggregate at that instant, and its
+    // daily counters plus the day's receipts, finishes and state intervals.
+    counters.add_day_indexes();
+    let at = datetime!(2023-09-28 14:37:21.5 +07:00);
+    let inside = [
+        ("province_inside_day", Scope::subtree(&root)),
+        ("agency_inside_day", Scope::agency(&department)),
+    ];
+    for (name, scope) in &inside {
+        let ours = fx.store.backlog_at(scope, at, ClockRule::Restart).expect("backlog_at");
+        let core = BacklogCore::from(&ours);
+        eprintln!("{name}: {ours:?}");
+        // One department may have nothing pending at 2,000 dossiers; the province has.
+        assert!(*name != "province_inside_day" || ours.overdue > 0, "counts nothing: {ours:?}");
+        assert_eq!(indexed.backlog_scan_at(&fx.nodes, scope, at), core, "{name}: group by");
+        assert_eq!(counters.backlog_counters_at(&fx.nodes, scope, at), core, "{name}: counters");
+        let mut group = c.benchmark_group(format!("backlog/{name}"));
+        group.bench_function(format!("cchc/{n}"), |b| {
+            b.iter(|| {
+                fx.store
+                    .backlog_at(black_box(scope), black_box(at), ClockRule::Restart)
+                    .expect("backlog_at")
+            });
+        });
+        group.bench_function(format!("sqlite_groupby/{n}"), |b| {
+            b.iter(|| indexed.backlog_scan_at(&fx.nodes, black_box(scope), black_box(at)));
+        });
+        group.bench_function(format!("sqlite_counters/{n}"), |b| {
+            b.iter(|| counters.backlog_counters_at(&fx.nodes, black_box(scope), black_box(at)));
+        });
+        group.finish();
+    }
 }
 
 criterion_group! {

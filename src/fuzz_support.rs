@@ -2,6 +2,7 @@
 //! `tests/format.rs`. Not part of the API: the stored record types are private, and
 //! these functions are the narrow door the out-of-crate harnesses use to reach them.
 
+use crate::store::announcements::CalendarAnnouncementRecord;
 use time::macros::{date, datetime};
 
 use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
@@ -14,6 +15,9 @@ use crate::model::procedure::{Announcement, AnnouncementKind, OnlineLevel, Proce
 use crate::model::time_limit::TimeLimit;
 use crate::store::codec::{
     Row, decode, decode_counts, decode_row, encode, encode_counts, encode_row,
+};
+use crate::store::intraday::{
+    Entries, decode_entries, decode_key as decode_intraday_key, encode_entries, key as intraday_key,
 };
 use crate::store::records::{AgencyRecord, DossierRecord, ProcedureRecord};
 use crate::{Error, Result};
@@ -34,7 +38,7 @@ fn derive_all(dossier: &Dossier) {
 }
 
 /// Decodes `bytes` as every stored record type of the store core (agency, procedure
-/// version, dossier, counter vector), converts what decodes to its domain value and
+/// version, dossier, counter vector, intraday key and row), converts what decodes to its domain value and
 /// re-encodes it.
 ///
 /// Decoding errors are expected and ignored. Returns `Err` with a description only
@@ -83,6 +87,16 @@ pub fn fuzz_decode_records(bytes: &[u8]) -> std::result::Result<(), String> {
             return Err(format!("counts changed in a round trip: {counts:?} -> {again:?}"));
         }
     }
+    if let Ok(mut entries) = decode_entries(bytes, KEY) {
+        // Encoding drops all-zero entries; everything else survives.
+        entries.retain(|_, v| v.iter().any(|&c| c != 0));
+        let again = decode_entries(&encode_entries(&entries), KEY)
+            .map_err(|e| format!("intraday row does not round-trip: {e}"))?;
+        if again != entries {
+            return Err(format!("intraday row changed in a round trip: {entries:?} -> {again:?}"));
+        }
+    }
+    let _ = decode_intraday_key(bytes);
     Ok(())
 }
 
@@ -258,6 +272,20 @@ fn golden_row() -> Row {
     ])
 }
 
+/// An intraday minute row: two nodes at one instant, one at another (offsets in
+/// nanoseconds into the minute; vectors pending, waiting, overdue Restart, overdue
+/// Subtract, waiting late).
+fn golden_intraday_row() -> Entries {
+    Entries::from([
+        ((5_500_000_000, [0, 0, 0, 0, 0]), [1, 0, 0, 0, 0]),
+        ((5_500_000_000, [1, 0, 0, 0, 3]), [1, 0, 0, 0, 0]),
+        ((42_000_000_001, [5, 0, 0, 0, 7]), [0, -1, 1, 0, -300]),
+    ])
+}
+
+/// The key of the minute row of 2024-01-05 09:17 +07:00 (02:17 UTC, Unix 1704421020).
+const GOLDEN_INTRADAY_KEY: (u8, i64) = (1, 1_704_421_020);
+
 /// The golden values: one representative value of each stored record type of the
 /// store core, by fixture name.
 enum Golden {
@@ -266,6 +294,9 @@ enum Golden {
     Dossier(Dossier),
     Counts(Counts),
     Row(Row),
+    IntradayKey((u8, i64)),
+    IntradayRow(Entries),
+    Announcement(crate::model::calendar::CalendarAnnouncement),
 }
 
 fn golden_values() -> Result<Vec<(&'static str, Golden)>> {
@@ -287,7 +318,36 @@ fn debug(value: &Golden) -> String {
         Golden::Dossier(v) => format!("{v:#?}"),
         Golden::Counts(v) => format!("{v:?}"),
         Golden::Row(v) => format!("{v:?}"),
+        Golden::IntradayKey(v) => format!("{v:?}"),
+        Golden::IntradayRow(v) => format!("{v:?}"),
+        Golden::Announcement(v) => format!("{v:#?}"),
     }
+}
+
+/// An agency's announcement with a day off and a worked Saturday: every field of the
+/// record in use.
+fn golden_announcement() -> crate::model::calendar::CalendarAnnouncement {
+    use crate::model::calendar::{AnnouncementScope, CalendarAnnouncement};
+    let agency = AgencyCode::new("000.00.50.H49").map(AnnouncementScope::Agency);
+    agency
+        .and_then(|scope| {
+            CalendarAnnouncement::new(
+                scope,
+                "Quyết định nghỉ bù của Trung tâm (mẫu)",
+                vec![time::macros::date!(2026 - 08 - 31)],
+                vec![time::macros::date!(2026 - 08 - 22)],
+            )
+        })
+        .unwrap_or_else(|_| unreachable!("the golden announcement is valid"))
+}
+
+/// The values format 2 added: an intraday key and row, and a calendar announcement.
+fn golden_values_v2() -> Vec<(&'static str, Golden)> {
+    vec![
+        ("intraday-key", Golden::IntradayKey(GOLDEN_INTRADAY_KEY)),
+        ("intraday-row", Golden::IntradayRow(golden_intraday_row())),
+        ("calendar-announcement", Golden::Announcement(golden_announcement())),
+    ]
 }
 
 /// Encodes the golden values with the current format. Each entry is the fixture
@@ -305,8 +365,29 @@ pub fn golden_records() -> Result<Vec<(&'static str, Vec<u8>, String)>> {
                 Golden::Dossier(v) => encode(&DossierRecord::from(v))?,
                 Golden::Counts(v) => encode_counts(v),
                 Golden::Row(v) => encode_row(v),
+                Golden::IntradayKey((grain, seconds)) => intraday_key(*grain, *seconds).to_vec(),
+                Golden::IntradayRow(v) => encode_entries(v),
+                Golden::Announcement(v) => encode(&CalendarAnnouncementRecord::from(v))?,
             };
             Ok((name, bytes, debug(&value)))
+        })
+        .collect()
+}
+
+/// As [`golden_records`], for the records format 2 added (`tests/fixtures/format-v2/`).
+pub fn golden_records_v2() -> Vec<(&'static str, Vec<u8>, String)> {
+    golden_values_v2()
+        .into_iter()
+        .map(|(name, value)| {
+            let bytes = match &value {
+                Golden::IntradayKey((grain, seconds)) => intraday_key(*grain, *seconds).to_vec(),
+                Golden::IntradayRow(v) => encode_entries(v),
+                Golden::Announcement(v) => {
+                    encode(&CalendarAnnouncementRecord::from(v)).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            (name, bytes, debug(&value))
         })
         .collect()
 }
@@ -334,6 +415,20 @@ pub fn decode_golden(name: &str, bytes: &[u8]) -> Result<String> {
         ),
         "counts" => Golden::Counts(decode_counts(bytes, key)?),
         "counter-row" => Golden::Row(decode_row(bytes, key)?),
+        "intraday-key" => Golden::IntradayKey(decode_intraday_key(bytes)?),
+        "intraday-row" => Golden::IntradayRow(decode_entries(bytes, key)?),
+        "calendar-announcement" => Golden::Announcement(
+            crate::model::calendar::CalendarAnnouncement::try_from(decode::<
+                CalendarAnnouncementRecord,
+            >(
+                bytes,
+                "calendar_announcements",
+                key,
+            )?)
+            .map_err(|e| {
+                crate::store::codec::corrupt("calendar_announcements", key, e.to_string())
+            })?,
+        ),
         _ => return Err(Error::invalid("fixture", format!("unknown golden fixture {name}"))),
     };
     Ok(debug(&value))

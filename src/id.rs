@@ -259,7 +259,11 @@ impl DossierCode {
         Self::new(&text)
     }
 
-    /// Returns the receiving agency's identifier embedded in the code.
+    /// Returns the agency identifier embedded in the code: the unit that numbered the
+    /// dossier, which may not be the agency it counts for (a provincial service centre
+    /// numbers dossiers it receives for a department with its own identifier). Scopes
+    /// and counters use the agency responsible at receipt,
+    /// [`DossierHeader::agency`](crate::DossierHeader::agency), never this.
     pub fn agency(&self) -> AgencyCode {
         let head = self.0.split('-').next().unwrap_or_default();
         AgencyCode(head.to_owned())

@@ -276,6 +276,14 @@ fn applying_later_equals_announcing_first_on_random_histories() {
                     "seed {seed}"
                 );
             }
+            // Inside days too: the intraday index is re-derived with the counters.
+            for at in [datetime!(2024-01-04 10:30 +07:00), datetime!(2024-01-11 16:45 +07:00)] {
+                assert_eq!(
+                    later.backlog_at(&Scope::All, at, rule).unwrap(),
+                    first.backlog_at(&Scope::All, at, rule).unwrap(),
+                    "seed {seed} {at}"
+                );
+            }
             for day in [date!(2024 - 01 - 05), date!(2024 - 01 - 12), date!(2024 - 01 - 20)] {
                 assert_eq!(
                     later.backlog(&Scope::All, day, rule).unwrap(),

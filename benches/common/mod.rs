@@ -614,8 +614,15 @@ impl Twin {
 
     /// The backlog at the end of `as_of` by aggregate queries over the covering indexes.
     pub fn backlog_scan(&self, nodes: &Nodes, scope: &Scope, as_of: Date) -> BacklogCore {
+        self.backlog_scan_at(nodes, scope, start_of_day(as_of.next_day().expect("next day")))
+    }
+
+    /// The backlog at instant `at` by the same aggregate queries: a dossier is pending
+    /// at `at` when received before it and not finished before it, and a state interval
+    /// `(from, to]` holds at `at` when `from < at <= to` (as `Dossier::state_at`).
+    pub fn backlog_scan_at(&self, nodes: &Nodes, scope: &Scope, at: OffsetDateTime) -> BacklogCore {
         let (lo, hi) = nodes.range(scope);
-        let at = nanos(start_of_day(as_of.next_day().expect("next day")));
+        let at = nanos(at);
         let pending: f64 = self
             .conn
             .prepare_cached(
@@ -743,6 +750,77 @@ impl Twin {
             u(s[measure::WAITING as usize]),
             u(s[measure::OVERDUE as usize]),
         );
+        BacklogCore { pending, not_yet_due: pending - waiting - overdue, overdue, waiting }
+    }
+
+    /// Adds the time-first indexes [`Twin::backlog_counters_at`] reads the day's changes
+    /// through (the twin's counterpart of the store's intraday index). The reports
+    /// bench adds them after ingest, so the ingest bench's twin is unchanged.
+    pub fn add_day_indexes(&self) {
+        self.conn
+            .execute_batch(
+                "CREATE INDEX dossiers_received_at ON dossiers (received, node);
+                 CREATE INDEX dossiers_finished_at ON dossiers (finished, node);
+                 CREATE INDEX dossier_states_from ON dossier_states (from_t, node, kind);
+                 CREATE INDEX dossier_states_to ON dossier_states (to_t, node, kind);",
+            )
+            .expect("day indexes");
+    }
+
+    /// The backlog at instant `at` from the counter tables and the day's changes, as
+    /// the store computes it: the states at 00:00 of `at`'s day from the daily
+    /// counters, plus the receipts and finishes in `[00:00, at)` (pending) and the state
+    /// intervals that open or close in `[00:00, at)` (waiting, overdue), read through
+    /// the time-first indexes of [`Twin::add_day_indexes`].
+    pub fn backlog_counters_at(
+        &self,
+        nodes: &Nodes,
+        scope: &Scope,
+        at: OffsetDateTime,
+    ) -> BacklogCore {
+        let day = vietnam_date(at);
+        let midnight = start_of_day(day);
+        let base = self.backlog_counters(nodes, scope, day.previous_day().expect("previous day"));
+        if at == midnight {
+            return base;
+        }
+        let (lo, hi) = nodes.range(scope);
+        let (m, t) = (nanos(midnight), nanos(at));
+        let count = |sql: &str| -> i64 {
+            self.conn
+                .prepare_cached(sql)
+                .expect("prepare day changes")
+                .query_row(params![lo, hi, m, t], |r| r.get::<_, f64>(0))
+                .expect("day changes") as i64
+        };
+        let received = count(
+            "SELECT total(node BETWEEN ?1 AND ?2) FROM dossiers \
+             WHERE received >= ?3 AND received < ?4",
+        );
+        let finished = count(
+            "SELECT total(node BETWEEN ?1 AND ?2) FROM dossiers \
+             WHERE finished >= ?3 AND finished < ?4",
+        );
+        let mut states = [[0i64; 2]; 2];
+        for (slot, column) in ["from_t", "to_t"].iter().enumerate() {
+            let sql = format!(
+                "SELECT total(kind = 0 AND node BETWEEN ?1 AND ?2), \
+                        total(kind = 1 AND node BETWEEN ?1 AND ?2) \
+                 FROM dossier_states WHERE {column} >= ?3 AND {column} < ?4"
+            );
+            states[slot] = self
+                .conn
+                .prepare_cached(&sql)
+                .expect("prepare state changes")
+                .query_row(params![lo, hi, m, t], |r| {
+                    Ok([r.get::<_, f64>(0)? as i64, r.get::<_, f64>(1)? as i64])
+                })
+                .expect("state changes");
+        }
+        let shift = |x: u64, d: i64| u64::try_from(x as i64 + d).expect("non-negative count");
+        let pending = shift(base.pending, received - finished);
+        let waiting = shift(base.waiting, states[0][0] - states[1][0]);
+        let overdue = shift(base.overdue, states[0][1] - states[1][1]);
         BacklogCore { pending, not_yet_due: pending - waiting - overdue, overdue, waiting }
     }
 

@@ -722,7 +722,8 @@ impl ReportAccumulator {
 }
 
 /// The backlog at an instant: pending dossiers split by state. The store answers it
-/// at 00:00 (UTC+7) after a date, the end of that date.
+/// at the end of a date ([`Store::backlog`](crate::Store::backlog)) or at any instant
+/// ([`Store::backlog_at`](crate::Store::backlog_at)) without reading dossiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backlog {
     /// The instant the backlog is taken at (UTC).

@@ -651,4 +651,4 @@ impl From<Dossier> for DossierParts {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

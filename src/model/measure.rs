@@ -9,7 +9,7 @@
 //! writes the difference between a dossier's contributions before and after each
 //! event, which keeps the counters exact whatever the event changed.
 
-use time::Date;
+use time::{Date, Duration, OffsetDateTime};
 
 use crate::model::dossier::{Channel, ClockRule, Dossier, EventKind, Outcome, PendingState};
 use crate::model::time_limit::{start_of_day, vietnam_date};
@@ -114,7 +114,22 @@ fn outcome_measure(outcome: Outcome, rule: ClockRule) -> Measure {
     }
 }
 
-fn state_measures(s: PendingState) -> [(Measure, bool); 5] {
+/// How many state measures there are.
+pub(crate) const STATE_COUNT: usize = 5;
+
+/// The state measures, in the order of [`StateCounts`] (and of [`state_measures`]).
+pub(crate) const STATE_MEASURES: [Measure; STATE_COUNT] = [
+    Measure::Pending,
+    Measure::Waiting,
+    Measure::OverdueRestart,
+    Measure::OverdueSubtract,
+    Measure::WaitingLateSubtract,
+];
+
+/// A vector of the state measures only, in the order of [`STATE_MEASURES`].
+pub(crate) type StateCounts = [i64; STATE_COUNT];
+
+fn state_measures(s: PendingState) -> [(Measure, bool); STATE_COUNT] {
     [
         (Measure::Pending, s.pending),
         (Measure::Waiting, s.waiting),
@@ -213,4 +228,107 @@ pub(crate) fn contributions(dossier: &Dossier) -> Vec<Contribution> {
     }
     out.sort_unstable();
     out
+}
+
+/// Returns every instant at which `dossier`'s backlog state changes, with the change:
+/// for each instant `c` returned, `state_at(t)` for `t` just after `c` minus
+/// `state_at(c)`, in [`STATE_MEASURES`] order. Sorted by instant, distinct instants,
+/// no zero changes.
+///
+/// Since [`Dossier::state_at`] counts events and due instants strictly before `t`,
+/// the state at any instant `t` is the sum of the changes at instants `c < t`. This is
+/// the pure function behind the store's intraday index (`src/store/intraday.rs`): the
+/// state at 00:00 of a day (from the day counters of [`contributions`]) plus the
+/// changes of that day before `t` is the state at `t`, the same fold as
+/// `Backlog::count`.
+pub(crate) fn state_changes(dossier: &Dossier) -> Vec<(OffsetDateTime, StateCounts)> {
+    let mut instants = dossier.change_instants();
+    instants.sort_unstable();
+    instants.dedup();
+    let vector = |s: PendingState| state_measures(s).map(|(_, on)| i64::from(on));
+    let mut out = Vec::with_capacity(instants.len());
+    for c in instants {
+        // Instants are bounded to the years 1900–2999, so one nanosecond more exists.
+        let Some(after) = c.checked_add(Duration::NANOSECOND) else { continue };
+        let (before, after) = (vector(dossier.state_at(c)), vector(dossier.state_at(after)));
+        if before != after {
+            let mut change = [0; STATE_COUNT];
+            for ((d, a), b) in change.iter_mut().zip(after).zip(before) {
+                *d = a - b;
+            }
+            out.push((c, change));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::dossier::tests::{arb_event, make_event, received};
+    use proptest::prelude::*;
+    use time::macros::datetime;
+
+    fn vector(s: PendingState) -> StateCounts {
+        state_measures(s).map(|(_, on)| i64::from(on))
+    }
+
+    fn sum_before(changes: &[(OffsetDateTime, StateCounts)], t: OffsetDateTime) -> StateCounts {
+        let mut total = [0; STATE_COUNT];
+        for (_, change) in changes.iter().filter(|(c, _)| *c < t) {
+            for (s, d) in total.iter_mut().zip(change) {
+                *s += d;
+            }
+        }
+        total
+    }
+
+    #[test]
+    fn a_late_resolution_enters_pending_then_overdue_then_leaves_both() {
+        // Received Monday 4/3/2024 08:00, appointment Wednesday 6/3 17:00, resolved
+        // Thursday 7/3 10:00: pending from 08:00 Monday; overdue under both rules just
+        // after 17:00 Wednesday; both end at the resolution.
+        let mut d = received();
+        d.apply(crate::model::dossier::LifecycleEvent {
+            at: datetime!(2024-03-07 10:00 +07:00),
+            kind: EventKind::Resolved { e_result: false },
+        })
+        .unwrap();
+        assert_eq!(
+            state_changes(&d),
+            [
+                (datetime!(2024-03-04 08:00 +07:00), [1, 0, 0, 0, 0]),
+                (datetime!(2024-03-06 17:00 +07:00), [0, 0, 1, 1, 0]),
+                (datetime!(2024-03-07 10:00 +07:00), [-1, 0, -1, -1, 0]),
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn the_state_at_any_instant_is_the_sum_of_the_changes_before_it(
+            events in proptest::collection::vec(arb_event(), 0..10),
+            probes in proptest::collection::vec(-100i64..40_000, 8),
+        ) {
+            let mut d = received();
+            let mut t = d.received_at();
+            for e in events {
+                let event = make_event(t, e);
+                if d.apply(event.clone()).is_ok() {
+                    t = event.at;
+                }
+            }
+            let changes = state_changes(&d);
+            prop_assert!(changes.windows(2).all(|w| w[0].0 < w[1].0));
+            prop_assert!(changes.iter().all(|(_, c)| c.iter().any(|&x| x != 0)));
+            let mut instants: Vec<OffsetDateTime> =
+                probes.iter().map(|&m| d.received_at() + Duration::minutes(m)).collect();
+            for &(c, _) in &changes {
+                instants.extend([c - Duration::NANOSECOND, c, c + Duration::NANOSECOND]);
+            }
+            for t in instants {
+                prop_assert_eq!(sum_before(&changes, t), vector(d.state_at(t)), "at {}", t);
+            }
+        }
+    }
 }

@@ -470,10 +470,12 @@ mod tests {
         assert_eq!(field(Period::reporting_quarter(2026, 0)), "period.quarter");
         assert_eq!(field(Period::reporting_quarter(2026, 5)), "period.quarter");
         assert_eq!(field(Period::reporting_half_year(2026, 3)), "period.half");
-        // The first period of the earliest year would start in a year `time` lacks.
-        assert_eq!(field(Period::reporting_year(-9999)), "period.year");
-        assert_eq!(field(Period::reporting_month(-9999, 1)), "period.year");
-        assert!(Period::reporting_month(-9999, 2).is_ok());
+        // The first period of the earliest supported year would start before the
+        // supported range (15/12/1899); its second month starts inside it.
+        assert!(matches!(Period::reporting_year(1900), Err(Error::InvalidInput { .. })));
+        assert!(matches!(Period::reporting_month(1900, 1), Err(Error::InvalidInput { .. })));
+        assert!(Period::reporting_month(1900, 2).is_ok());
+        assert!(Period::reporting_month(-9999, 2).is_err());
     }
 
     #[test]
@@ -487,8 +489,8 @@ mod tests {
             "Từ ngày 15/12/2025 đến ngày 14/03/2026"
         );
         assert_eq!(
-            Period::day(date!(0987 - 06 - 05)).unwrap().form_line().to_string(),
-            "Từ ngày 05/06/0987 đến ngày 05/06/0987"
+            Period::day(date!(1900 - 06 - 05)).unwrap().form_line().to_string(),
+            "Từ ngày 05/06/1900 đến ngày 05/06/1900"
         );
     }
 

@@ -27,6 +27,7 @@ use crate::store::catalog::tx_error;
 use crate::store::codec::{decode, encode};
 use crate::store::counters::{Deltas, apply_rows};
 use crate::store::dossiers::rederive;
+use crate::store::intraday::IntradayDeltas;
 use crate::store::keys::{dossier_key, tree};
 use crate::store::records::{DossierRecord, from_julian};
 use crate::store::{Store, poisoned};
@@ -422,6 +423,7 @@ impl CalendarAnnouncements<'_> {
         let catalog = inner.catalog.read().map_err(|_| poisoned())?;
         for chunk in codes.chunks(REDERIVE_BATCH) {
             let mut deltas = Deltas::default();
+            let mut intraday = IntradayDeltas::default();
             let mut rows = Vec::with_capacity(chunk.len());
             for code in chunk {
                 let before = self.store.dossiers().get(code)?.ok_or_else(|| {
@@ -429,20 +431,19 @@ impl CalendarAnnouncements<'_> {
                 })?;
                 let h = before.header();
                 let after = rederive(&before, calendars.for_agency(&h.agency), inner.counting)?;
-                deltas.add_change(
-                    &catalog.nodes_for(&h.agency, &h.procedure, &h.field)?,
-                    Some(&before),
-                    &after,
-                );
+                let nodes = catalog.nodes_for(&h.agency, &h.procedure, &h.field)?;
+                deltas.add_change(&nodes, Some(&before), &after);
+                intraday.add_change(&nodes, Some(&before), &after);
                 rows.push((code.clone(), encode(&DossierRecord::from(&after))?));
             }
             let counter_rows = deltas.rows();
-            (&inner.dossiers, &inner.counters)
-                .transaction(|(dossiers, counters)| {
+            (&inner.dossiers, &inner.counters, &inner.intraday)
+                .transaction(|(dossiers, counters, intraday_tree)| {
                     for (code, bytes) in &rows {
                         dossiers.insert(dossier_key(code), bytes.as_slice())?;
                     }
-                    apply_rows(&counter_rows, counters)
+                    apply_rows(&counter_rows, counters)?;
+                    intraday.apply(intraday_tree)
                 })
                 .map_err(tx_error)?;
             done.changed += chunk.len() as u64;

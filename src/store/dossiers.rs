@@ -18,6 +18,7 @@ use crate::model::time_limit::{check_instant, vietnam_date};
 use crate::store::catalog::{Catalog, abort, not_found, tx_error};
 use crate::store::codec::{corrupt, decode, encode};
 use crate::store::counters::{Deltas, apply_rows};
+use crate::store::intraday::IntradayDeltas;
 use crate::store::keys::{dossier_key, tree};
 use crate::store::records::DossierRecord;
 use crate::store::{Store, poisoned};
@@ -450,25 +451,25 @@ impl<'a> Dossiers<'a> {
         }
     }
 
-    /// Iterates over every dossier in code order (agency, receipt date, sequence).
-    /// O(n): it reads the whole tree.
+    /// Iterates over every dossier in code order (the code's agency identifier,
+    /// receipt date, sequence). O(n): it reads the whole tree.
     pub fn iter(&self) -> DossierIter {
         DossierIter { inner: self.store.inner.dossiers.iter(), scope: None }
     }
 
-    /// Iterates over the dossiers `scope` covers, in code order. One agency's dossiers
-    /// are a prefix scan of their codes; other scopes read every dossier and filter: O(n).
+    /// Iterates over the dossiers `scope` covers, in code order: it reads every dossier
+    /// and keeps those whose header (the agency responsible at receipt, the field,
+    /// the procedure) is in the scope. O(n) for every scope.
+    ///
+    /// Membership never looks at the agency identifier inside the dossier code: a
+    /// provincial service centre numbers dossiers it receives for a department with
+    /// its own identifier, and they count for the department.
     ///
     /// # Errors
     /// [`Error::Storage`] when the agency list cannot be read.
     pub fn in_scope(&self, scope: &Scope) -> Result<DossierIter> {
-        let inner = &self.store.inner;
-        let iter = match scope {
-            Scope::Agency(code) => inner.dossiers.scan_prefix(format!("{code}-")),
-            _ => inner.dossiers.iter(),
-        };
         Ok(DossierIter {
-            inner: iter,
+            inner: self.store.inner.dossiers.iter(),
             scope: Some(ScopeTest::new(scope, &self.store.agencies().list()?)),
         })
     }
@@ -567,69 +568,77 @@ impl<'a> Dossiers<'a> {
             }
         }
         let mut base = Deltas::default();
+        let mut base_intraday = IntradayDeltas::default();
         let mut encoded = Vec::with_capacity(fresh.len());
-        for (bytes, deltas) in in_parallel(&fresh, |chunk| {
+        for (bytes, deltas, intraday) in in_parallel(&fresh, |chunk| {
             let mut deltas = Deltas::default();
+            let mut intraday = IntradayDeltas::default();
             let mut bytes = Vec::with_capacity(chunk.len());
             for dossier in chunk {
                 let h = dossier.header();
-                deltas.add_change(
-                    &catalog.nodes_for(&h.agency, &h.procedure, &h.field)?,
-                    None,
-                    dossier,
-                );
+                let nodes = catalog.nodes_for(&h.agency, &h.procedure, &h.field)?;
+                deltas.add_change(&nodes, None, dossier);
+                intraday.add_change(&nodes, None, dossier);
                 bytes.push(encode(&DossierRecord::from(dossier))?);
             }
-            Ok((bytes, deltas))
+            Ok((bytes, deltas, intraday))
         })? {
             encoded.extend(bytes);
             base.merge(deltas);
+            base_intraday.merge(intraday);
         }
         let base_rows = if stored_actions.is_empty() { base.rows() } else { BTreeMap::default() };
-        let result = (&inner.dossiers, &inner.counters).transaction(|(dossiers, counters)| {
-            for (dossier, bytes) in fresh.iter().zip(&encoded) {
-                // The previous value doubles as the duplicate check: an abort undoes it.
-                if storage(dossiers.insert(dossier_key(dossier.code()), bytes.as_slice()))?
-                    .is_some()
-                {
-                    return Err(abort(Error::Duplicate {
-                        kind: RecordKind::Dossier,
-                        id: dossier.code().to_string(),
-                    }));
-                }
-            }
-            if stored_actions.is_empty() {
-                apply_rows(&base_rows, counters)?;
-                return Ok(None);
-            }
-            // Actions on stored dossiers: fold each touched dossier once, in order.
-            let mut touched: BTreeMap<&DossierCode, (Dossier, Dossier)> = BTreeMap::new();
-            let mut last = None;
-            for &(code, at, action) in &stored_actions {
-                let (_, after) = match touched.entry(code) {
-                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        let Some(before) = read_dossier(dossiers, dossier_key(code))? else {
-                            return Err(abort(not_found(RecordKind::Dossier, code)));
-                        };
-                        e.insert((before.clone(), before))
+        let result = (&inner.dossiers, &inner.counters, &inner.intraday).transaction(
+            |(dossiers, counters, intraday)| {
+                for (dossier, bytes) in fresh.iter().zip(&encoded) {
+                    // The previous value doubles as the duplicate check: an abort undoes it.
+                    if storage(dossiers.insert(dossier_key(dossier.code()), bytes.as_slice()))?
+                        .is_some()
+                    {
+                        return Err(abort(Error::Duplicate {
+                            kind: RecordKind::Dossier,
+                            id: dossier.code().to_string(),
+                        }));
                     }
-                };
-                let event = store.event_for(catalog, after, at, action).map_err(abort)?;
-                after.apply(event).map_err(abort)?;
-                last = Some(code);
-            }
-            let mut deltas = base.clone();
-            for (before, after) in touched.values() {
-                let h = after.header();
-                let nodes = catalog.nodes_for(&h.agency, &h.procedure, &h.field).map_err(abort)?;
-                deltas.add_change(&nodes, Some(before), after);
-                let bytes = encode(&DossierRecord::from(after)).map_err(abort)?;
-                storage(dossiers.insert(dossier_key(after.code()), bytes))?;
-            }
-            apply_rows(&deltas.rows(), counters)?;
-            Ok(last.and_then(|code| touched.remove(code)).map(|(_, after)| after))
-        });
+                }
+                if stored_actions.is_empty() {
+                    apply_rows(&base_rows, counters)?;
+                    base_intraday.apply(intraday)?;
+                    return Ok(None);
+                }
+                // Actions on stored dossiers: fold each touched dossier once, in order.
+                let mut touched: BTreeMap<&DossierCode, (Dossier, Dossier)> = BTreeMap::new();
+                let mut last = None;
+                for &(code, at, action) in &stored_actions {
+                    let (_, after) = match touched.entry(code) {
+                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::btree_map::Entry::Vacant(e) => {
+                            let Some(before) = read_dossier(dossiers, dossier_key(code))? else {
+                                return Err(abort(not_found(RecordKind::Dossier, code)));
+                            };
+                            e.insert((before.clone(), before))
+                        }
+                    };
+                    let event = store.event_for(catalog, after, at, action).map_err(abort)?;
+                    after.apply(event).map_err(abort)?;
+                    last = Some(code);
+                }
+                let mut deltas = base.clone();
+                let mut intraday_deltas = base_intraday.clone();
+                for (before, after) in touched.values() {
+                    let h = after.header();
+                    let nodes =
+                        catalog.nodes_for(&h.agency, &h.procedure, &h.field).map_err(abort)?;
+                    deltas.add_change(&nodes, Some(before), after);
+                    intraday_deltas.add_change(&nodes, Some(before), after);
+                    let bytes = encode(&DossierRecord::from(after)).map_err(abort)?;
+                    storage(dossiers.insert(dossier_key(after.code()), bytes))?;
+                }
+                apply_rows(&deltas.rows(), counters)?;
+                intraday_deltas.apply(intraday)?;
+                Ok(last.and_then(|code| touched.remove(code)).map(|(_, after)| after))
+            },
+        );
         let touched = result.map_err(tx_error)?;
         Ok(match last_is_fresh {
             Some(i) => fresh.into_iter().nth(i),

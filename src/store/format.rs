@@ -3,8 +3,9 @@
 use crate::store::keys::tree;
 use crate::{Error, Result};
 
-/// The format this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format this build writes. Version 2 added the `intraday` tree (the backlog
+/// state changes at their instants); a version-1 store gets it built on open.
+pub const FORMAT_VERSION: u32 = 2;
 /// The oldest format this build reads.
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
 
@@ -54,6 +55,24 @@ pub(crate) fn check(db: &sled::Db) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Returns the stored format version (after [`check`] it is readable).
+pub(crate) fn stored_version(db: &sled::Db) -> Result<u32> {
+    let meta = db.open_tree(tree::META)?;
+    let bytes = meta.get(VERSION_KEY)?.ok_or_else(|| {
+        crate::store::codec::corrupt(tree::META, VERSION_KEY, "missing format version")
+    })?;
+    let raw: [u8; 4] = bytes.as_ref().try_into().map_err(|_| {
+        crate::store::codec::corrupt(tree::META, VERSION_KEY, "format version is not 4 bytes")
+    })?;
+    Ok(u32::from_be_bytes(raw))
+}
+
+/// Records [`FORMAT_VERSION`] once an older store has been upgraded.
+pub(crate) fn record_current_version(db: &sled::Db) -> Result<()> {
+    db.open_tree(tree::META)?.insert(VERSION_KEY, &FORMAT_VERSION.to_be_bytes())?;
+    Ok(())
 }
 
 /// Overwrites the format version (tests of the upgrade path only).

@@ -14,6 +14,7 @@ pub(crate) mod tree {
     pub const DOSSIERS: &str = "dossiers";
     pub const COUNTERS: &str = "counters";
     pub const ANNOUNCEMENTS: &str = "calendar_announcements";
+    pub const INTRADAY: &str = "intraday";
 }
 
 /// Surrogate of an agency.

@@ -5,7 +5,7 @@
 //! [`Store::dossiers`]. Every logical write — a dossier event with its record and
 //! every counter it moves — is one multi-tree sled transaction.
 
-mod announcements;
+pub(crate) mod announcements;
 mod catalog;
 mod catalogue_records;
 pub(crate) mod codec;
@@ -13,6 +13,7 @@ mod collection;
 mod counters;
 mod dossiers;
 pub mod format;
+pub(crate) mod intraday;
 pub(crate) mod keys;
 pub(crate) mod records;
 mod score_records;
@@ -53,6 +54,8 @@ pub(crate) struct Inner {
     pub fields: sled::Tree,
     pub dossiers: sled::Tree,
     pub counters: sled::Tree,
+    /// The backlog state changes at their instants (`intraday.rs`).
+    pub intraday: sled::Tree,
     /// Agencies, procedures and fields, read at open and kept in step with every
     /// catalogue write (a few thousand entries for a province).
     pub catalog: RwLock<Catalog>,
@@ -215,6 +218,7 @@ impl StoreBuilder {
                 &self.agency_calendars,
                 Vec::new(),
             ))),
+            intraday: open(tree::INTRADAY)?,
             path: self.path,
             db,
             catalog: RwLock::new(Catalog::default()),
@@ -231,7 +235,9 @@ impl StoreBuilder {
         *inner.calendars.write().map_err(|_| poisoned())? = Arc::new(
             announcements::Calendars::build(&inner.calendar, &inner.agency_calendars, stored),
         );
-        Ok(Store { inner: Arc::new(inner) })
+        let store = Store { inner: Arc::new(inner) };
+        store.open_intraday()?;
+        Ok(store)
     }
 }
 

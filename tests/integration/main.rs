@@ -3,4 +3,5 @@
 
 mod fixtures;
 mod reports;
+mod scopes;
 mod store;

@@ -21,7 +21,7 @@ fn header() -> DossierHeader {
 }
 
 /// Received Monday 4/3/2024 08:00, appointment Wednesday 6/3 17:00.
-fn received() -> Dossier {
+pub(crate) fn received() -> Dossier {
     Dossier::open(header(), datetime!(2024-03-04 08:00 +07:00), datetime!(2024-03-06 17:00 +07:00))
         .unwrap()
 }
