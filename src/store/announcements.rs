@@ -23,13 +23,13 @@ use time::Date;
 use crate::id::{AgencyCode, DossierCode};
 use crate::model::calendar::announcement::calendar_with;
 use crate::model::calendar::{AnnouncementScope, CalendarAnnouncement, WorkCalendar};
-use crate::store::catalog::tx_error;
 use crate::store::codec::{decode, encode};
 use crate::store::counters::{Deltas, apply_rows};
 use crate::store::dossiers::rederive;
 use crate::store::intraday::IntradayDeltas;
 use crate::store::keys::{dossier_key, tree};
 use crate::store::records::{DossierRecord, from_julian};
+use crate::store::tx::tx_error;
 use crate::store::{Store, poisoned};
 use crate::{Error, Result};
 
@@ -286,7 +286,7 @@ impl CalendarAnnouncements<'_> {
         if let AnnouncementScope::Agency(code) = scope
             && self.store.agencies().get(code)?.is_none()
         {
-            return Err(crate::store::catalog::not_found(crate::RecordKind::Agency, code));
+            return Err(crate::store::tx::not_found(crate::RecordKind::Agency, code));
         }
         let current = self.store.calendars()?;
         let mut list: Vec<CalendarAnnouncement> = current
@@ -426,9 +426,10 @@ impl CalendarAnnouncements<'_> {
             let mut intraday = IntradayDeltas::default();
             let mut rows = Vec::with_capacity(chunk.len());
             for code in chunk {
-                let before = self.store.dossiers().get(code)?.ok_or_else(|| {
-                    crate::store::catalog::not_found(crate::RecordKind::Dossier, code)
-                })?;
+                let before =
+                    self.store.dossiers().get(code)?.ok_or_else(|| {
+                        crate::store::tx::not_found(crate::RecordKind::Dossier, code)
+                    })?;
                 let h = before.header();
                 let after = rederive(&before, calendars.for_agency(&h.agency), inner.counting)?;
                 let nodes = catalog.nodes_for(&h.agency, &h.procedure, &h.field)?;

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::store::tx::{not_found, tx_error};
 use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
 use time::Date;
 
 use crate::id::{AgencyCode, Field, ProcedureCode};
@@ -162,21 +162,6 @@ impl Catalog {
                 format!("procedure {code} has no version in force on {date}"),
             )
         })
-    }
-}
-
-pub(crate) fn not_found(kind: RecordKind, id: &impl std::fmt::Display) -> Error {
-    Error::NotFound { kind, id: id.to_string() }
-}
-
-pub(crate) fn abort(e: Error) -> ConflictableTransactionError<Error> {
-    ConflictableTransactionError::Abort(e)
-}
-
-pub(crate) fn tx_error(e: TransactionError<Error>) -> Error {
-    match e {
-        TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => Error::Storage(e),
     }
 }
 

@@ -4,16 +4,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::transaction::TransactionalTree;
 use time::Date;
 
 use crate::metrics::report::{Backlog, OneStopReport};
 use crate::model::dossier::{ClockRule, Dossier};
 use crate::model::measure::{Contribution, Counts, MEASURE_COUNT, STATE_MEASURES, contributions};
 use crate::model::scope::{Period, Scope};
-use crate::store::catalog::not_found;
 use crate::store::codec::{Row, add_row_nodes, decode_row, encode_row, hex, patch_row};
 use crate::store::keys::{COUNTER_KEY_LEN, Grain, Group, Node, bucket, counter_key, tree};
+use crate::store::tx::{TxResult, abort, not_found};
 use crate::store::{Store, poisoned};
 use crate::{Error, RecordKind, Result};
 
@@ -133,14 +133,10 @@ impl Deltas {
 }
 
 /// Adds row deltas to the stored rows inside a transaction.
-pub(crate) fn apply_rows(
-    rows: &RowDeltas,
-    counters: &TransactionalTree,
-) -> Result<(), ConflictableTransactionError<Error>> {
+pub(crate) fn apply_rows(rows: &RowDeltas, counters: &TransactionalTree) -> TxResult<()> {
     for (key, delta) in rows {
         let stored = counters.get(key)?;
-        let bytes = patch_row(stored.as_deref().unwrap_or_default(), key, delta)
-            .map_err(ConflictableTransactionError::Abort)?;
+        let bytes = patch_row(stored.as_deref().unwrap_or_default(), key, delta).map_err(abort)?;
         if bytes.is_empty() {
             counters.remove(key)?;
         } else {

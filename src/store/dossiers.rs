@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::transaction::TransactionalTree;
 use time::OffsetDateTime;
 
 use crate::id::{AgencyCode, DossierCode, ProcedureCode};
@@ -15,12 +15,13 @@ use crate::model::dossier::{
 use crate::model::procedure::ProcedureStatus;
 use crate::model::scope::{Scope, ScopeTest};
 use crate::model::time_limit::{check_instant, vietnam_date};
-use crate::store::catalog::{Catalog, abort, not_found, tx_error};
+use crate::store::catalog::Catalog;
 use crate::store::codec::{corrupt, decode, encode};
 use crate::store::counters::{Deltas, apply_rows};
 use crate::store::intraday::IntradayDeltas;
 use crate::store::keys::{dossier_key, tree};
 use crate::store::records::DossierRecord;
+use crate::store::tx::{TxResult, abort, not_found, storage, tx_error};
 use crate::store::{Store, poisoned};
 use crate::{Error, RecordKind, Result};
 
@@ -306,14 +307,6 @@ impl Action {
 fn read_dossier(trees: &TransactionalTree, key: &[u8]) -> TxResult<Option<Dossier>> {
     let Some(bytes) = storage(trees.get(key))? else { return Ok(None) };
     decode_dossier(key, &bytes).map(Some).map_err(abort)
-}
-
-type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
-
-fn storage<T>(
-    r: std::result::Result<T, sled::transaction::UnabortableTransactionError>,
-) -> TxResult<T> {
-    r.map_err(ConflictableTransactionError::from)
 }
 
 /// The dossiers of a store.

@@ -20,7 +20,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::transaction::TransactionalTree;
+
+use crate::store::tx::{TxResult, abort};
 use time::OffsetDateTime;
 
 use crate::id::{AgencyCode, Field, ProcedureCode};
@@ -348,17 +350,13 @@ impl IntradayDeltas {
     }
 
     /// Adds the deltas to the stored rows inside a transaction.
-    pub(crate) fn apply(
-        &self,
-        intraday: &TransactionalTree,
-    ) -> std::result::Result<(), ConflictableTransactionError<Error>> {
+    pub(crate) fn apply(&self, intraday: &TransactionalTree) -> TxResult<()> {
         for (key, delta) in &self.rows {
             if delta.values().all(is_zero) {
                 continue;
             }
             let stored = intraday.get(key)?;
-            let bytes = patch(stored.as_deref().unwrap_or_default(), key, delta)
-                .map_err(ConflictableTransactionError::Abort)?;
+            let bytes = patch(stored.as_deref().unwrap_or_default(), key, delta).map_err(abort)?;
             if bytes.is_empty() {
                 intraday.remove(key)?;
             } else {

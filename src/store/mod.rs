@@ -19,6 +19,7 @@ pub(crate) mod records;
 mod score_records;
 mod service_index;
 mod sync_mark;
+mod tx;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

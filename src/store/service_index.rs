@@ -19,7 +19,7 @@ use crate::model::scope::{Period, Scope};
 use crate::model::score::{IndexFramework, decision766_portal};
 use crate::model::time_limit::{TimeUnit, vietnam_date};
 use crate::store::Store;
-use crate::store::catalog::not_found;
+use crate::store::tx::not_found;
 use crate::{Error, RecordKind, Result};
 
 /// Working days a province (or lower) has between signing an announcement and
