@@ -52,13 +52,14 @@ use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, Level};
 use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::model::dossier::Channel;
+use crate::model::dossier::{Action, NewDossier};
 use crate::model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
 use crate::model::plan::{PlanTask, ReformPlan};
 use crate::model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
 };
 use crate::model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET};
-use crate::store::{Action, ImportSummary, NewDossier, Store};
+use crate::store::{ImportSummary, Store};
 use crate::{Error, Result};
 
 /// One generated dossier: the receipt and the actions that followed it, in order.

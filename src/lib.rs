@@ -114,8 +114,8 @@ pub use model::agency::{Agency, AgencyKind, Level};
 pub use model::calendar::{CountingMode, WorkCalendar};
 pub use model::calendar::{Holiday, LunarDate, WorkingHours, YearSchedule};
 pub use model::dossier::{
-    Channel, ClockRule, Dossier, DossierHeader, DossierStatus, EventKind, LifecycleEvent, Outcome,
-    PendingState, classify,
+    Action, Channel, ClockRule, Dossier, DossierHeader, DossierStatus, EventKind, LifecycleEvent,
+    NewDossier, Outcome, PendingState, classify,
 };
 pub use model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
 pub use model::organisation::{OrganisationCounts, OrganisationSnapshot};
@@ -136,8 +136,8 @@ pub use model::time_limit::{
 pub use store::format::write_version_for_tests;
 pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
 pub use store::{
-    Action, Agencies, AgencyRecords, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY,
-    DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE, NewDossier, Persisted,
-    Procedures, Store, StoreBuilder, VerifyReport,
+    Agencies, AgencyRecords, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter,
+    Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE, Persisted, Procedures, Store, StoreBuilder,
+    VerifyReport,
 };
 pub use store::{Assessments, CalendarAnnouncements, Frameworks, Rederived, Surveys};

@@ -12,12 +12,13 @@ use time::{Date, OffsetDateTime};
 use super::{FileReport, RecordType};
 use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, AgencyKind, Level};
+use crate::model::dossier::{Action, NewDossier};
 use crate::model::dossier::{Channel, Dossier};
 use crate::model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
 };
 use crate::model::time_limit::{TimeLimit, TimeUnit, check_date, check_instant};
-use crate::store::{Action, NewDossier, Store};
+use crate::store::Store;
 use crate::{Error, RecordKind, Result};
 
 /// Rows of dossiers and events written per transaction unless told otherwise.

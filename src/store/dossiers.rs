@@ -7,12 +7,8 @@ use sled::Transactional;
 use sled::transaction::TransactionalTree;
 use time::OffsetDateTime;
 
-use crate::id::{AgencyCode, DossierCode, ProcedureCode};
-use crate::model::calendar::{CountingMode, WorkCalendar};
-use crate::model::dossier::{
-    Channel, ClockRule, Dossier, DossierHeader, EventKind, LifecycleEvent,
-};
-use crate::model::procedure::ProcedureStatus;
+use crate::id::{AgencyCode, DossierCode};
+use crate::model::dossier::{Action, Dossier, LifecycleEvent, NewDossier};
 use crate::model::scope::{Scope, ScopeTest};
 use crate::model::time_limit::{check_instant, vietnam_date};
 use crate::store::catalog::Catalog;
@@ -25,132 +21,18 @@ use crate::store::tx::{TxResult, abort, not_found, storage, tx_error};
 use crate::store::{Store, poisoned};
 use crate::{Error, RecordKind, Result};
 
-/// A dossier as it arrives at the one-stop desk or the portal.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct NewDossier {
-    /// The dossier code.
-    pub code: DossierCode,
-    /// The procedure applied for.
-    pub procedure: ProcedureCode,
-    /// The agency responsible at receipt.
-    pub agency: AgencyCode,
-    /// How it was submitted.
-    pub channel: Channel,
-    /// When it was received complete.
-    pub received_at: OffsetDateTime,
-    /// Whether its components were digitised at reception.
-    pub digitised: bool,
-    /// Whether digitised data was reused.
-    pub reused_data: bool,
-}
-
-/// Something done to a dossier after receipt. The store turns it into a
-/// [`LifecycleEvent`], computing what needs the calendar.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub enum Action {
-    /// Transfer to another agency (liên thông).
-    Transfer {
-        /// The agency it goes to.
-        to: AgencyCode,
-    },
-    /// Request a supplement; the clock pauses.
-    RequestSupplement {
-        /// The reason.
-        reason: String,
-    },
-    /// The applicant supplied the complete dossier; the clock resumes (and under the
-    /// Restart rule the limit restarts from this instant).
-    Supplement,
-    /// Apologise and give a new appointment (once).
-    Extend {
-        /// The new appointment.
-        new_appointment: OffsetDateTime,
-        /// The reason.
-        reason: String,
-    },
-    /// Refuse the dossier.
-    Refuse {
-        /// The reason.
-        reason: String,
-    },
-    /// Resolve the dossier.
-    Resolve {
-        /// Whether an electronic result was issued.
-        e_result: bool,
-    },
-    /// Return the result to the applicant.
-    ReturnResult,
-    /// The applicant withdraws the dossier.
-    Withdraw,
-    /// Fees were paid.
-    Pay {
-        /// Whether online.
-        online: bool,
-    },
-}
-
-fn check_text(field: &'static str, text: &str) -> Result<()> {
-    if text.chars().count() > 2000 {
-        return Err(Error::invalid(field, "must be at most 2000 characters"));
-    }
-    crate::model::text::check_shown(field, text, true)
-}
-
 impl Store {
     /// Opens a dossier from a receipt: checks the agency and procedure, and computes
     /// the appointment with the calendar.
     fn open_dossier(&self, catalog: &Catalog, new: &NewDossier) -> Result<Dossier> {
         check_instant("dossier.received_at", new.received_at)?;
         let day = vietnam_date(new.received_at);
-        // TT 01/2018 Art. 19: the code's YYMMDD is the receipt date. This also bounds
-        // receipts to 2000–2099, inside the calendar's holiday tables.
-        if new.code.date() != day {
-            return Err(Error::invalid(
-                "dossier.received_at",
-                format!(
-                    "{day} (Vietnam time) is not the receipt date {} in the code {}",
-                    new.code.date(),
-                    new.code
-                ),
-            ));
-        }
         let agency = catalog
             .agencies
             .get(&new.agency)
             .ok_or_else(|| not_found(RecordKind::Agency, &new.agency))?;
-        if !agency.agency.is_valid_on(day) {
-            return Err(Error::invalid(
-                "dossier.agency",
-                format!("{} does not exist on {day}", new.agency),
-            ));
-        }
         let procedure = catalog.procedure_on(&new.procedure, day)?;
-        if procedure.status() == ProcedureStatus::Abolished {
-            return Err(Error::invalid(
-                "dossier.procedure",
-                format!("{} is abolished on {day}", new.procedure),
-            ));
-        }
-        let limit = procedure.limit();
-        let appointment = self.calendar_for(&new.agency).due_instant(
-            new.received_at,
-            limit,
-            self.inner.counting,
-        )?;
-        let header = DossierHeader {
-            code: new.code.clone(),
-            procedure: new.procedure.clone(),
-            field: procedure.field().clone(),
-            agency: new.agency.clone(),
-            channel: new.channel,
-            limit,
-            fee_bearing: procedure.fee_bearing(),
-            paper_result: procedure.paper_result(),
-            digitised: new.digitised,
-            reused_data: new.reused_data,
-        };
-        Dossier::open(header, new.received_at, appointment)
+        new.open(&agency.agency, procedure, &self.calendar_for(&new.agency), self.inner.counting)
     }
 
     /// Turns an action into the event to record: checks that a transfer's target
@@ -166,11 +48,7 @@ impl Store {
         if let Action::Transfer { to } = action {
             let target =
                 catalog.agencies.get(to).ok_or_else(|| not_found(RecordKind::Agency, to))?;
-            check_instant("event.at", at)?;
-            let day = vietnam_date(at);
-            if !target.agency.is_valid_on(day) {
-                return Err(Error::invalid("event.to", format!("{to} does not exist on {day}")));
-            }
+            Action::check_transfer_target(&target.agency, at)?;
         }
         action.to_event(
             dossier,
@@ -185,121 +63,6 @@ impl Store {
     pub(crate) fn preview_receipt(&self, new: &NewDossier) -> Result<Dossier> {
         let catalog = self.inner.catalog.read().map_err(|_| poisoned())?;
         self.open_dossier(&catalog, new)
-    }
-}
-
-/// Re-derives the calendar facts of `dossier` with `calendar`: the appointment from its
-/// receipt instant and time limit, then each later event again from the action that
-/// recorded it (restarted due instants, late-notice flags). Its header, instants and
-/// actions stay as they were.
-///
-/// # Errors
-/// [`Error::InvalidInput`] when a due instant falls outside the calendar's range;
-/// [`Error::InvalidTransition`] cannot happen for a stored dossier (its events folded
-/// once already) but is passed on.
-pub(crate) fn rederive(
-    dossier: &Dossier,
-    calendar: &WorkCalendar,
-    mode: CountingMode,
-) -> Result<Dossier> {
-    let header = dossier.header().clone();
-    let appointment = calendar.due_instant(dossier.received_at(), header.limit, mode)?;
-    let mut again = Dossier::open(header, dossier.received_at(), appointment)?;
-    for event in dossier.events() {
-        if let Some(action) = Action::of_event(&event.kind) {
-            let event = action.to_event(&again, event.at, calendar, mode)?;
-            again.apply(event)?;
-        }
-    }
-    Ok(again)
-}
-
-impl Action {
-    /// Returns the action that recorded an event of `kind`, or `None` for the receipt.
-    pub fn of_event(kind: &EventKind) -> Option<Action> {
-        Some(match kind {
-            EventKind::Received { .. } => return None,
-            EventKind::Transferred { to } => Action::Transfer { to: to.clone() },
-            EventKind::SupplementRequested { reason } => {
-                Action::RequestSupplement { reason: reason.clone() }
-            }
-            EventKind::Supplemented { .. } => Action::Supplement,
-            EventKind::Extended { new_appointment, reason, .. } => {
-                Action::Extend { new_appointment: *new_appointment, reason: reason.clone() }
-            }
-            EventKind::Refused { reason } => Action::Refuse { reason: reason.clone() },
-            EventKind::Resolved { e_result } => Action::Resolve { e_result: *e_result },
-            EventKind::ResultReturned => Action::ReturnResult,
-            EventKind::Withdrawn => Action::Withdraw,
-            EventKind::Paid { online } => Action::Pay { online: *online },
-        })
-    }
-
-    /// Returns the event this action records on `dossier` at `at`, computing the facts
-    /// that need the calendar: the restarted due instant after a supplement (the
-    /// dossier's limit counted again from `at`), and whether an apology came later than
-    /// the calendar day before the due day (Decree 61 Art. 19(9), Decree 118 the same). Pure:
-    /// it checks text and instants but not that a transfer's target agency exists (the
-    /// store does).
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] for a reason over 2,000 characters or with control or
-    /// format characters, an instant (`event.at`, `event.new_appointment`) outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE), an apology whose new
-    /// appointment is before the apology itself, or a due instant outside the
-    /// supported range.
-    ///
-    /// The apology rule is checked here, on the way in, and not by
-    /// [`Dossier::apply`]: histories stored before the rule existed must stay
-    /// readable.
-    pub fn to_event(
-        &self,
-        dossier: &Dossier,
-        at: OffsetDateTime,
-        calendar: &WorkCalendar,
-        mode: CountingMode,
-    ) -> Result<LifecycleEvent> {
-        check_instant("event.at", at)?;
-        let kind = match self {
-            Action::Transfer { to } => EventKind::Transferred { to: to.clone() },
-            Action::RequestSupplement { reason } => {
-                check_text("event.reason", reason)?;
-                EventKind::SupplementRequested { reason: reason.clone() }
-            }
-            Action::Supplement => EventKind::Supplemented {
-                restart_due: calendar.due_instant(at, dossier.header().limit, mode)?,
-            },
-            Action::Extend { new_appointment, reason } => {
-                check_text("event.reason", reason)?;
-                check_instant("event.new_appointment", *new_appointment)?;
-                // Mẫu 04 promises a new date to come: one already past when the
-                // apology is written cannot be kept.
-                if *new_appointment < at {
-                    return Err(Error::invalid(
-                        "event.new_appointment",
-                        "is before the apology that gives it",
-                    ));
-                }
-                // "trong thời hạn chậm nhất 01 ngày trước ngày hết hạn" (Decree 61/2018
-                // Art. 19(9); Decree 118/2025 keeps the words, ../shared/DOMAIN-decree118.md
-                // §1.4): a calendar day, not a working day, since the decrees say "ngày
-                // làm việc" where they mean one. Late when made on the due day or after.
-                EventKind::Extended {
-                    new_appointment: *new_appointment,
-                    reason: reason.clone(),
-                    late_notice: vietnam_date(at) >= vietnam_date(dossier.due(ClockRule::Restart)),
-                }
-            }
-            Action::Refuse { reason } => {
-                check_text("event.reason", reason)?;
-                EventKind::Refused { reason: reason.clone() }
-            }
-            Action::Resolve { e_result } => EventKind::Resolved { e_result: *e_result },
-            Action::ReturnResult => EventKind::ResultReturned,
-            Action::Withdraw => EventKind::Withdrawn,
-            Action::Pay { online } => EventKind::Paid { online: *online },
-        };
-        Ok(LifecycleEvent { at, kind })
     }
 }
 

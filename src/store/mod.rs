@@ -34,9 +34,7 @@ pub use catalog::{Agencies, Procedures};
 pub use catalogue_records::AgencyRecords;
 pub use collection::{Collection, Persisted};
 pub use counters::{CounterDifference, VerifyReport};
-pub use dossiers::{
-    Action, DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE, NewDossier,
-};
+pub use dossiers::{DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE};
 pub use score_records::{Assessments, Frameworks, Surveys};
 
 use keys::tree;

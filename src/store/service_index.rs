@@ -377,10 +377,10 @@ mod tests {
     use crate::metrics::scores::Band;
     use crate::metrics::service_index::Unscored;
     use crate::model::agency::Agency;
+    use crate::model::dossier::{Action, NewDossier};
     use crate::model::dossier::{Dossier, DossierStatus};
     use crate::model::procedure::{Announcement, AnnouncementKind};
     use crate::model::time_limit::TimeLimit;
-    use crate::store::{Action, NewDossier};
     use crate::{Field, ProcedureCode};
 
     fn code(s: &str) -> AgencyCode {

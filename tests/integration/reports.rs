@@ -35,7 +35,8 @@ fn plan() -> impl Strategy<Value = Plan> {
         })
 }
 
-fn action(f: &Fixture, d: &Dossier, at: OffsetDateTime, kind: u8, extra: i64) -> Action {
+/// The action of `kind` on `d` at `at` (also the scopes tests' generator).
+pub(crate) fn action(f: &Fixture, d: &Dossier, at: OffsetDateTime, kind: u8, extra: i64) -> Action {
     match kind {
         0 | 10 => Action::RequestSupplement { reason: "bổ sung giấy tờ".into() },
         1 => Action::Supplement,

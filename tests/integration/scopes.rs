@@ -145,23 +145,6 @@ fn plan(agencies: usize) -> impl Strategy<Value = Plan> {
         })
 }
 
-fn action(f: &Fixture, d: &Dossier, kind: u8, extra: i64) -> Action {
-    match kind {
-        0 | 10 => Action::RequestSupplement { reason: "bổ sung giấy tờ".into() },
-        1 => Action::Supplement,
-        2 => Action::Extend {
-            new_appointment: d.due(ClockRule::Restart) + Duration::minutes(extra + 1),
-            reason: "xin lỗi".into(),
-        },
-        3 => Action::Transfer { to: f.agencies[(extra as usize) % f.agencies.len()].clone() },
-        4 => Action::Refuse { reason: "không đủ điều kiện".into() },
-        5 | 6 => Action::Resolve { e_result: extra % 2 == 0 },
-        7 => Action::ReturnResult,
-        8 => Action::Withdraw,
-        _ => Action::Pay { online: extra % 3 != 0 },
-    }
-}
-
 type History = (NewDossier, Vec<(OffsetDateTime, Action)>);
 
 /// Writes the plans one call at a time (rejected actions are skipped); returns the
@@ -189,7 +172,7 @@ fn write(f: &Fixture, plans: &[Plan]) -> Vec<History> {
         let mut t = received_at;
         for &(delay, kind, extra) in &p.actions {
             t += Duration::minutes(delay) + Duration::nanoseconds(extra % 1000);
-            let a = action(f, &dossier, kind, extra);
+            let a = super::reports::action(f, &dossier, t, kind, extra);
             match f.store.dossiers().record(&new.code, t, a.clone()) {
                 Ok(d) => {
                     dossier = d;

@@ -7,6 +7,12 @@
 //! — the store — and recorded in the event, so folding never needs a calendar and
 //! gives the same result forever.
 
+mod action;
+mod receipt;
+
+pub use action::{Action, rederive};
+pub use receipt::NewDossier;
+
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 

@@ -1,0 +1,93 @@
+//! Receipts: a dossier as it arrives at the one-stop desk or the portal, and the rules
+//! that open it (Circular 01/2018/TT-VPCP Art. 19 on the code, the agency and the
+//! procedure version in force on the receipt day, the appointment from the calendar).
+
+use time::OffsetDateTime;
+
+use super::{Channel, Dossier, DossierHeader};
+use crate::id::{AgencyCode, DossierCode, ProcedureCode};
+use crate::model::agency::Agency;
+use crate::model::calendar::{CountingMode, WorkCalendar};
+use crate::model::procedure::{Procedure, ProcedureStatus};
+use crate::model::time_limit::{check_instant, vietnam_date};
+use crate::{Error, Result};
+
+/// A dossier as it arrives at the one-stop desk or the portal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewDossier {
+    /// The dossier code.
+    pub code: DossierCode,
+    /// The procedure applied for.
+    pub procedure: ProcedureCode,
+    /// The agency responsible at receipt.
+    pub agency: AgencyCode,
+    /// How it was submitted.
+    pub channel: Channel,
+    /// When it was received complete.
+    pub received_at: OffsetDateTime,
+    /// Whether its components were digitised at reception.
+    pub digitised: bool,
+    /// Whether digitised data was reused.
+    pub reused_data: bool,
+}
+
+impl NewDossier {
+    /// Opens the dossier this receipt describes: checks it against its agency and the
+    /// version of its procedure in force on the receipt day (which the caller looked
+    /// up), and computes the appointment with `calendar`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the receipt instant is outside the supported range,
+    /// the receipt date (Vietnam time) is not the date in the code, the agency does not
+    /// exist on the receipt date, the procedure is abolished, or the due instant falls
+    /// outside the supported range.
+    pub fn open(
+        &self,
+        agency: &Agency,
+        procedure: &Procedure,
+        calendar: &WorkCalendar,
+        mode: CountingMode,
+    ) -> Result<Dossier> {
+        check_instant("dossier.received_at", self.received_at)?;
+        let day = vietnam_date(self.received_at);
+        // TT 01/2018 Art. 19: the code's YYMMDD is the receipt date. This also bounds
+        // receipts to 2000–2099, inside the calendar's holiday tables.
+        if self.code.date() != day {
+            return Err(Error::invalid(
+                "dossier.received_at",
+                format!(
+                    "{day} (Vietnam time) is not the receipt date {} in the code {}",
+                    self.code.date(),
+                    self.code
+                ),
+            ));
+        }
+        if !agency.is_valid_on(day) {
+            return Err(Error::invalid(
+                "dossier.agency",
+                format!("{} does not exist on {day}", self.agency),
+            ));
+        }
+        if procedure.status() == ProcedureStatus::Abolished {
+            return Err(Error::invalid(
+                "dossier.procedure",
+                format!("{} is abolished on {day}", self.procedure),
+            ));
+        }
+        let limit = procedure.limit();
+        let appointment = calendar.due_instant(self.received_at, limit, mode)?;
+        let header = DossierHeader {
+            code: self.code.clone(),
+            procedure: self.procedure.clone(),
+            field: procedure.field().clone(),
+            agency: self.agency.clone(),
+            channel: self.channel,
+            limit,
+            fee_bearing: procedure.fee_bearing(),
+            paper_result: procedure.paper_result(),
+            digitised: self.digitised,
+            reused_data: self.reused_data,
+        };
+        Dossier::open(header, self.received_at, appointment)
+    }
+}
