@@ -86,8 +86,13 @@
 )]
 #![doc(test(attr(deny(warnings))))]
 
+/// The on-disk format, as specified in `docs/format.md` (included here so that the
+/// spec and the docs cannot drift apart).
+#[doc = include_str!("../docs/format.md")]
+pub mod on_disk_format {}
 pub mod demo;
 pub mod error;
+#[cfg(feature = "__internal_whitebox")]
 #[doc(hidden)]
 pub mod fuzz_support;
 mod id;
@@ -132,6 +137,7 @@ pub use model::time_limit::{
     FIRST_SUPPORTED_DATE, LAST_SUPPORTED_DATE, TimeLimit, TimeUnit, VIETNAM_OFFSET, start_of_day,
     vietnam_date,
 };
+#[cfg(feature = "__internal_whitebox")]
 #[doc(hidden)]
 pub use store::format::write_version_for_tests;
 pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};

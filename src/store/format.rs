@@ -76,6 +76,7 @@ pub(crate) fn record_current_version(db: &sled::Db) -> Result<()> {
 }
 
 /// Overwrites the format version (tests of the upgrade path only).
+#[cfg(feature = "__internal_whitebox")]
 #[doc(hidden)]
 pub fn write_version_for_tests(db_path: &std::path::Path, version: u32) -> Result<()> {
     let db = sled::open(db_path)?;

@@ -62,7 +62,8 @@ pub(crate) fn key(grain: u8, seconds: i64) -> Key {
 }
 
 /// Decodes [`key`]: the grain and the first second of the bucket, which must be the
-/// start of an hour or a minute.
+/// start of an hour or a minute. Used by the golden-fixture checks.
+#[cfg(any(test, feature = "__internal_whitebox"))]
 pub(crate) fn decode_key(bytes: &[u8]) -> Result<(u8, i64)> {
     let bad = |why: &str| corrupt(tree::INTRADAY, bytes, why.to_owned());
     let raw: Key = bytes.try_into().map_err(|_| bad("key is not 9 bytes"))?;
