@@ -25,6 +25,7 @@ use crate::model::organisation::{OrganisationCounts, OrganisationSnapshot};
 use crate::model::plan::{PlanTask, ReformPlan};
 use crate::model::scope::{Period, Scope};
 use crate::model::time_limit::{TimeLimit, vietnam_date};
+use crate::store::collection::StoredRecord;
 use crate::store::{Collection, Persisted, Store};
 use crate::{Error, RecordKind, Result};
 
@@ -47,13 +48,13 @@ fn unit_prefix(unit: &AgencyCode) -> Vec<u8> {
 
 /// Versioned feedback record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FeedbackRecord {
+pub(crate) enum FeedbackRecord {
     V1(FeedbackV1),
 }
 
 /// Feedback, format 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FeedbackV1 {
+pub(crate) struct FeedbackV1 {
     pub id: String,
     pub agency: String,
     pub received_at: InstantV1,
@@ -68,7 +69,7 @@ pub struct FeedbackV1 {
     pub further_complaint: bool,
 }
 
-impl Persisted for Feedback {
+impl StoredRecord for Feedback {
     const TREE: &'static str = "feedback";
     const KIND: RecordKind = RecordKind::Feedback;
     type Record = FeedbackRecord;
@@ -136,13 +137,13 @@ impl Persisted for Feedback {
 
 /// Versioned reform plan record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PlanRecord {
+pub(crate) enum PlanRecord {
     V1(PlanV1),
 }
 
 /// Reform plan, format 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanV1 {
+pub(crate) struct PlanV1 {
     pub unit: String,
     pub year: i32,
     pub tasks: Vec<PlanTaskV1>,
@@ -150,7 +151,7 @@ pub struct PlanV1 {
 
 /// Reform plan task, format 1. Dates are Julian day numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanTaskV1 {
+pub(crate) struct PlanTaskV1 {
     pub id: String,
     pub title: String,
     pub created: i32,
@@ -158,7 +159,7 @@ pub struct PlanTaskV1 {
     pub completed: Option<i32>,
 }
 
-impl Persisted for ReformPlan {
+impl StoredRecord for ReformPlan {
     const TREE: &'static str = "plans";
     const KIND: RecordKind = RecordKind::Plan;
     type Record = PlanRecord;
@@ -209,13 +210,13 @@ impl Persisted for ReformPlan {
 
 /// Versioned organisation snapshot record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OrganisationRecord {
+pub(crate) enum OrganisationRecord {
     V1(OrganisationV1),
 }
 
 /// Organisation snapshot, format 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrganisationV1 {
+pub(crate) struct OrganisationV1 {
     pub unit: String,
     pub year: i32,
     pub agencies: u32,
@@ -224,7 +225,7 @@ pub struct OrganisationV1 {
     pub district_divisions: u32,
 }
 
-impl Persisted for OrganisationSnapshot {
+impl StoredRecord for OrganisationSnapshot {
     const TREE: &'static str = "organisation";
     const KIND: RecordKind = RecordKind::Organisation;
     type Record = OrganisationRecord;
@@ -799,7 +800,7 @@ mod tests {
     /// Golden bytes: `encode(record) == file` and `decode(file) == value`. A missing
     /// file is written only with `CCHC_BLESS=1`, otherwise the test fails; an existing
     /// file is never rewritten.
-    fn golden<T: Persisted + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
+    fn golden<T: StoredRecord + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/format-v1")
             .join(format!("{name}.bin"));

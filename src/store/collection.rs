@@ -11,16 +11,56 @@ use crate::store::Store;
 use crate::store::codec::{corrupt, decode, encode};
 use crate::{Error, RecordKind, Result};
 
-/// Keeps [`Persisted`] implemented only by this crate: a user type implementing it could
-/// name any tree, the store's own included, and write behind the counters' back.
+/// How a value is kept in a [`Collection`]: its tree, its key and its frozen on-disk
+/// record (an enum of versions, `V1(..)`), converted to and from the domain value so a
+/// change to the domain type cannot silently change stored bytes. Crate-private: the
+/// records never leave the crate.
+pub(crate) trait StoredRecord: Sized {
+    /// The sled tree holding this collection.
+    const TREE: &'static str;
+    /// The kind named in errors.
+    const KIND: RecordKind;
+    /// The frozen on-disk record.
+    type Record: Serialize + DeserializeOwned;
+    /// The key: byte order is iteration order.
+    fn key(&self) -> Vec<u8>;
+    /// Converts to the record.
+    fn to_record(&self) -> Self::Record;
+    /// Converts from the record, validating.
+    ///
+    /// # Errors
+    /// Any validation error; the store reports it as [`Error::Corrupt`].
+    fn from_record(record: Self::Record) -> Result<Self>;
+}
+
+/// What [`Collection`] needs of a value, in bytes; implemented for every
+/// [`StoredRecord`] and nothing else, so [`Persisted`] is sealed.
 mod sealed {
-    pub trait Sealed {}
-    impl Sealed for crate::model::feedback::Feedback {}
-    impl Sealed for crate::model::plan::ReformPlan {}
-    impl Sealed for crate::model::organisation::OrganisationSnapshot {}
-    impl Sealed for crate::model::score::IndexFramework {}
-    impl Sealed for crate::model::score::Assessment {}
-    impl Sealed for crate::model::score::Survey {}
+    use super::{StoredRecord, corrupt, decode, encode};
+    use crate::{RecordKind, Result};
+
+    pub trait Sealed: Sized {
+        const TREE: &'static str;
+        const KIND: RecordKind;
+        fn key(&self) -> Vec<u8>;
+        fn to_bytes(&self) -> Result<Vec<u8>>;
+        fn from_bytes(key: &[u8], bytes: &[u8]) -> Result<Self>;
+    }
+
+    impl<T: StoredRecord> Sealed for T {
+        const TREE: &'static str = <T as StoredRecord>::TREE;
+        const KIND: RecordKind = <T as StoredRecord>::KIND;
+        fn key(&self) -> Vec<u8> {
+            StoredRecord::key(self)
+        }
+        fn to_bytes(&self) -> Result<Vec<u8>> {
+            encode(&self.to_record())
+        }
+        fn from_bytes(key: &[u8], bytes: &[u8]) -> Result<Self> {
+            let record: T::Record = decode(bytes, Self::TREE, key)?;
+            T::from_record(record).map_err(|e| corrupt(Self::TREE, key, e.to_string()))
+        }
+    }
 }
 
 /// Creates the tree of every collection type (a no-op for those that exist).
@@ -39,46 +79,21 @@ pub(crate) fn create_trees(db: &sled::Db) -> Result<()> {
     Ok(())
 }
 
-/// A value the store keeps in a [`Collection`].
-///
-/// `Record` is the frozen on-disk form (an enum of versions, `V1(..)`), converted
-/// to and from the domain value so a change to the domain type cannot silently
-/// change stored bytes.
+/// A value the store keeps in a [`Collection`]: feedback, reform plans, organisation
+/// snapshots, index frameworks, assessments and surveys.
 ///
 /// The trait is sealed: only the crate's own record types implement it, so user code
 /// can neither open the store's trees through a [`Collection`] nor bypass the checks
 /// that keep the counters exact:
 ///
 /// ```compile_fail
-/// use cchc::{Persisted, RecordKind, Result};
 /// struct Intruder;
-/// impl Persisted for Intruder {
-///     const TREE: &'static str = "dossiers";
-///     const KIND: RecordKind = RecordKind::Dossier;
-///     type Record = ();
-///     fn key(&self) -> Vec<u8> { Vec::new() }
-///     fn to_record(&self) {}
-///     fn from_record(_: ()) -> Result<Self> { Ok(Intruder) }
-/// }
-/// let _ = Intruder.key();
+/// impl cchc::Persisted for Intruder {}
+/// let _ = Intruder;
 /// ```
-pub trait Persisted: Sized + sealed::Sealed {
-    /// The sled tree holding this collection.
-    const TREE: &'static str;
-    /// The kind named in errors.
-    const KIND: RecordKind;
-    /// The frozen on-disk record.
-    type Record: Serialize + DeserializeOwned;
-    /// The key: byte order is iteration order.
-    fn key(&self) -> Vec<u8>;
-    /// Converts to the record.
-    fn to_record(&self) -> Self::Record;
-    /// Converts from the record, validating.
-    ///
-    /// # Errors
-    /// Any validation error; the store reports it as [`Error::Corrupt`].
-    fn from_record(record: Self::Record) -> Result<Self>;
-}
+pub trait Persisted: sealed::Sealed {}
+
+impl<T: sealed::Sealed> Persisted for T {}
 
 /// A typed view of one collection.
 #[derive(Debug)]
@@ -108,7 +123,7 @@ impl<'a, T: Persisted> Collection<'a, T> {
     /// [`Error::Duplicate`] when the key exists; [`Error::Storage`].
     pub fn insert(&self, value: &T) -> Result<()> {
         let key = value.key();
-        let bytes = encode(&value.to_record())?;
+        let bytes = value.to_bytes()?;
         match self.tree.compare_and_swap(&key, None as Option<&[u8]>, Some(bytes))? {
             Ok(()) => Ok(()),
             Err(_) => Err(Error::Duplicate { kind: T::KIND, id: describe(&key) }),
@@ -120,7 +135,7 @@ impl<'a, T: Persisted> Collection<'a, T> {
     /// # Errors
     /// [`Error::Storage`].
     pub fn upsert(&self, value: &T) -> Result<()> {
-        self.tree.insert(value.key(), encode(&value.to_record())?)?;
+        self.tree.insert(value.key(), value.to_bytes()?)?;
         Ok(())
     }
 
@@ -144,8 +159,7 @@ impl<'a, T: Persisted> Collection<'a, T> {
     }
 
     fn decode(key: &[u8], bytes: &[u8]) -> Result<T> {
-        let record: T::Record = decode(bytes, T::TREE, key)?;
-        T::from_record(record).map_err(|e| corrupt(T::TREE, key, e.to_string()))
+        T::from_bytes(key, bytes)
     }
 
     /// Returns every value whose key starts with `prefix`, in key order.

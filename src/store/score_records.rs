@@ -16,8 +16,8 @@
 //! assessments of a unit (across frameworks) and anything "by year" across the
 //! first key part are filters over a scan, O(n) in the collection, and say so.
 //!
-//! The record types are `pub` only because [`Persisted`] names them; this module is
-//! private and they are not re-exported.
+//! The record types are crate-private and frozen: [`Persisted`](crate::Persisted) works
+//! in bytes, so they never reach the public API.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +26,7 @@ use crate::model::score::{
     SipasFactor, Survey, SurveyItem,
 };
 use crate::store::Store;
-use crate::store::collection::{Collection, Persisted};
+use crate::store::collection::{Collection, StoredRecord};
 use crate::{Error, RecordKind, Result};
 
 /// Tree of index frameworks.
@@ -87,13 +87,13 @@ fn factor_from(tag: u8) -> Result<SipasFactor> {
 
 /// Versioned index framework record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum FrameworkRecord {
+pub(crate) enum FrameworkRecord {
     V1(FrameworkV1),
 }
 
 /// Index framework, format 1: the [`FrameworkSpec`] with nodes in depth-first order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrameworkV1 {
+pub(crate) struct FrameworkV1 {
     pub id: String,
     pub name_vi: String,
     pub name_en: Option<String>,
@@ -106,7 +106,7 @@ pub struct FrameworkV1 {
 
 /// Framework node, format 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrameworkNodeV1 {
+pub(crate) struct FrameworkNodeV1 {
     pub id: String,
     pub parent: Option<String>,
     pub name_vi: String,
@@ -189,13 +189,13 @@ impl TryFrom<FrameworkRecord> for IndexFramework {
 
 /// Versioned assessment record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum AssessmentRecord {
+pub(crate) enum AssessmentRecord {
     V1(AssessmentV1),
 }
 
 /// Assessment, format 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AssessmentV1 {
+pub(crate) struct AssessmentV1 {
     pub framework_id: String,
     pub unit: String,
     pub year: i32,
@@ -204,7 +204,7 @@ pub struct AssessmentV1 {
 
 /// One leaf's points, format 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LeafV1 {
+pub(crate) struct LeafV1 {
     pub id: String,
     /// 0 appraisal, 1 survey, 2 computed, 3 mixed.
     pub source: u8,
@@ -258,13 +258,13 @@ impl TryFrom<AssessmentRecord> for Assessment {
 
 /// Versioned SIPAS survey record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SurveyRecord {
+pub(crate) enum SurveyRecord {
     V1(SurveyV1),
 }
 
 /// Survey, format 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SurveyV1 {
+pub(crate) struct SurveyV1 {
     pub unit: String,
     pub year: i32,
     pub items: Vec<SurveyItemV1>,
@@ -274,7 +274,7 @@ pub struct SurveyV1 {
 
 /// Survey item, format 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SurveyItemV1 {
+pub(crate) struct SurveyItemV1 {
     pub id: String,
     /// Index into `SipasFactor::ALL`.
     pub factor: u8,
@@ -349,7 +349,7 @@ fn survey_key(unit: &str, year: i32) -> Vec<u8> {
     key
 }
 
-impl Persisted for IndexFramework {
+impl StoredRecord for IndexFramework {
     const TREE: &'static str = FRAMEWORKS;
     const KIND: RecordKind = RecordKind::Framework;
     type Record = FrameworkRecord;
@@ -364,7 +364,7 @@ impl Persisted for IndexFramework {
     }
 }
 
-impl Persisted for Assessment {
+impl StoredRecord for Assessment {
     const TREE: &'static str = ASSESSMENTS;
     const KIND: RecordKind = RecordKind::Assessment;
     type Record = AssessmentRecord;
@@ -379,7 +379,7 @@ impl Persisted for Assessment {
     }
 }
 
-impl Persisted for Survey {
+impl StoredRecord for Survey {
     const TREE: &'static str = SURVEYS;
     const KIND: RecordKind = RecordKind::Survey;
     type Record = SurveyRecord;
@@ -726,7 +726,7 @@ mod tests {
     /// file is written only with `CCHC_BLESS=1`; a missing file fails.
     fn golden<T>(name: &str, value: &T)
     where
-        T: Persisted + PartialEq + std::fmt::Debug,
+        T: StoredRecord + PartialEq + std::fmt::Debug,
     {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/format-v1")
