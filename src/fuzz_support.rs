@@ -2,7 +2,7 @@
 //! `tests/format.rs`. Not part of the API: the stored record types are private, and
 //! these functions are the narrow door the out-of-crate harnesses use to reach them.
 
-use crate::store::announcements::CalendarAnnouncementRecord;
+use crate::store::records::calendar::CalendarAnnouncementRecord;
 use time::macros::{date, datetime};
 
 use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};

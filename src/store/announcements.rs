@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sled::Transactional;
 use time::Date;
 
@@ -28,7 +28,8 @@ use crate::store::codec::{decode, encode};
 use crate::store::counters::{Deltas, apply_rows};
 use crate::store::intraday::IntradayDeltas;
 use crate::store::keys::{dossier_key, tree};
-use crate::store::records::{DossierRecord, from_julian};
+use crate::store::records::DossierRecord;
+use crate::store::records::calendar::CalendarAnnouncementRecord;
 use crate::store::tx::tx_error;
 use crate::store::{Store, poisoned};
 use crate::{Error, Result};
@@ -83,54 +84,6 @@ impl Calendars {
     /// Returns the agencies that have a calendar of their own, with it.
     pub(crate) fn agencies(&self) -> impl Iterator<Item = (&AgencyCode, &Arc<WorkCalendar>)> {
         self.agencies.iter()
-    }
-}
-
-/// The frozen on-disk form of an announcement.
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) enum CalendarAnnouncementRecord {
-    /// Version 1.
-    V1(CalendarAnnouncementV1),
-}
-
-/// Version 1 of a stored announcement: dates as Julian days.
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct CalendarAnnouncementV1 {
-    /// The agency it is for, `None` for the country.
-    pub agency: Option<String>,
-    /// The decision or source.
-    pub source: String,
-    /// Days off.
-    pub days_off: Vec<i32>,
-    /// Weekend days worked.
-    pub working_days: Vec<i32>,
-}
-
-impl From<&CalendarAnnouncement> for CalendarAnnouncementRecord {
-    fn from(a: &CalendarAnnouncement) -> Self {
-        Self::V1(CalendarAnnouncementV1 {
-            agency: match a.scope() {
-                AnnouncementScope::Country => None,
-                AnnouncementScope::Agency(code) => Some(code.as_str().to_owned()),
-            },
-            source: a.source().to_owned(),
-            days_off: a.days_off().iter().map(|d| d.to_julian_day()).collect(),
-            working_days: a.working_days().iter().map(|d| d.to_julian_day()).collect(),
-        })
-    }
-}
-
-impl TryFrom<CalendarAnnouncementRecord> for CalendarAnnouncement {
-    type Error = Error;
-    fn try_from(record: CalendarAnnouncementRecord) -> Result<Self> {
-        let CalendarAnnouncementRecord::V1(r) = record;
-        let scope = match r.agency {
-            None => AnnouncementScope::Country,
-            Some(code) => AnnouncementScope::Agency(AgencyCode::new(&code)?),
-        };
-        let dates =
-            |days: Vec<i32>| days.into_iter().map(from_julian).collect::<Result<Vec<Date>>>();
-        CalendarAnnouncement::new(scope, &r.source, dates(r.days_off)?, dates(r.working_days)?)
     }
 }
 

@@ -5,9 +5,8 @@
 //! [`Store::dossiers`]. Every logical write — a dossier event with its record and
 //! every counter it moves — is one multi-tree sled transaction.
 
-pub(crate) mod announcements;
+mod announcements;
 mod catalog;
-mod catalogue_records;
 pub(crate) mod codec;
 mod collection;
 mod counters;
@@ -16,7 +15,8 @@ pub mod format;
 pub(crate) mod intraday;
 pub(crate) mod keys;
 pub(crate) mod records;
-mod score_records;
+mod reform;
+mod scores;
 mod service_index;
 mod sync_mark;
 mod tx;
@@ -31,11 +31,11 @@ use crate::{Error, Result};
 pub use announcements::{CalendarAnnouncements, Rederived};
 pub(crate) use catalog::Catalog;
 pub use catalog::{Agencies, Procedures};
-pub use catalogue_records::AgencyRecords;
 pub use collection::{Collection, Persisted};
 pub use counters::{CounterDifference, VerifyReport};
 pub use dossiers::{DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE};
-pub use score_records::{Assessments, Frameworks, Surveys};
+pub use reform::AgencyRecords;
+pub use scores::{Assessments, Frameworks, Surveys};
 
 use keys::tree;
 
