@@ -554,7 +554,7 @@ fn item(id: usize, agency_code: &str, at: OffsetDateTime) -> Feedback {
 #[test]
 fn seed_quang_nam_hotline_november_2023() {
     let store = store_with_agencies();
-    let items = store.feedback().unwrap();
+    let items = store.feedback();
     // 13,014 received 1–30/11/2023 by the province and its department: 12,842
     // answered the same day, 172 transferred on 28/11 and not yet answered.
     for i in 0..13_014 {
@@ -728,7 +728,7 @@ fn bad_feedback_is_rejected_and_nothing_is_written() {
     assert!(matches!(FeedbackId::new(""), Err(Error::InvalidInput { field: "feedback.id", .. })));
 
     let store = store_with_agencies();
-    let items = store.feedback().unwrap();
+    let items = store.feedback();
     let first = f();
     items.insert(&first).unwrap();
     let again = f().with_answer(wed + Duration::days(1)).unwrap();
@@ -740,7 +740,7 @@ fn bad_feedback_is_rejected_and_nothing_is_written() {
     assert_eq!(items.len(), 1);
     // An update goes through upsert and survives reading back.
     items.upsert(&again).unwrap();
-    assert_eq!(store.feedback().unwrap().get(again.id()).unwrap(), Some(again));
+    assert_eq!(store.feedback().get(again.id()).unwrap(), Some(again));
 }
 
 // ------------------------------------------------------------------- 6. plans
@@ -769,7 +769,7 @@ fn seed_vinh_phuc_plan_18_of_64_at_end_of_q1() {
     let mut all = tasks.clone();
     // A task added in April is not part of the Q1 denominator.
     all.push(PlanTask::new("65", "Bổ sung", date!(2025 - 04 - 02), date!(2025 - 06 - 30)).unwrap());
-    store.plans().unwrap().insert(&ReformPlan::new(unit.clone(), 2025, all).unwrap()).unwrap();
+    store.plans().insert(&ReformPlan::new(unit.clone(), 2025, all).unwrap()).unwrap();
 
     let q1 = store.plan_progress(&unit, 2025, date!(2025 - 03 - 31)).unwrap();
     assert_eq!((q1.completed, q1.tasks, q1.completed_late), (18, 64, 1));
@@ -790,7 +790,7 @@ fn seed_vinh_phuc_plan_18_of_64_at_end_of_q1() {
         store.plan_progress(&unit, 2024, date!(2024 - 12 - 31)),
         Err(Error::NotFound { kind: RecordKind::Plan, .. })
     ));
-    assert_eq!(store.plans().unwrap().of_unit(&unit).unwrap().len(), 1);
+    assert_eq!(store.plans().of_unit(&unit).unwrap().len(), 1);
 }
 
 #[test]
@@ -816,13 +816,13 @@ fn bad_plans_are_rejected_and_nothing_is_written() {
     ));
     let store = store_with_agencies();
     let plan = ReformPlan::new(unit.clone(), 2025, vec![t.clone()]).unwrap();
-    store.plans().unwrap().insert(&plan).unwrap();
+    store.plans().insert(&plan).unwrap();
     let changed = ReformPlan::new(unit.clone(), 2025, vec![]).unwrap();
     assert!(matches!(
-        store.plans().unwrap().insert(&changed),
+        store.plans().insert(&changed),
         Err(Error::Duplicate { kind: RecordKind::Plan, .. })
     ));
-    assert_eq!(store.plans().unwrap().get(&unit, 2025).unwrap(), Some(plan));
+    assert_eq!(store.plans().get(&unit, 2025).unwrap(), Some(plan));
 }
 
 // ------------------------------------------------------------ 7. organisation
@@ -839,7 +839,7 @@ fn seed_quang_nam_organisation_2023_against_2015() {
         )
         .unwrap()
     };
-    let col = store.organisation().unwrap();
+    let col = store.organisation();
     col.insert(&snap(2023, 21, 118, 11, 204)).unwrap();
     col.insert(&snap(2015, 23, 164, 18, 223)).unwrap();
     col.insert(&snap(2020, 22, 130, 14, 210)).unwrap();

@@ -300,7 +300,7 @@ fn feedback_samples_import_with_every_step() {
     assert_eq!((csv.rows, csv.feedback), (4, 4));
     let jsonl = io::import_file(&store, data("feedback.jsonl")).unwrap();
     assert_eq!((jsonl.rows, jsonl.feedback), (3, 3));
-    let all = store.feedback().unwrap().all().unwrap();
+    let all = store.feedback().all().unwrap();
     assert_eq!(all.len(), 7);
     let agency = |t: &str| cchc::AgencyCode::new(t).unwrap();
     let id = |t: &str| cchc::FeedbackId::new(t).unwrap();
@@ -339,7 +339,7 @@ fn feedback_samples_import_with_every_step() {
         &std::fs::read_to_string(data("feedback.jsonl")).unwrap(),
     );
     assert_eq!((line, field.as_str()), (1, "id"));
-    assert_eq!(store.feedback().unwrap().len(), 7);
+    assert_eq!(store.feedback().len(), 7);
 }
 
 #[test]
@@ -503,7 +503,7 @@ fn bad_feedback_and_assessment_files_write_nothing() {
         let got = import_error(&store, name, &content);
         assert_eq!((got.0.as_str(), got.1, got.2.as_str()), (name, line, field), "{content}");
         assert!(got.3.contains(reason), "{name} {field}: {}", got.3);
-        assert!(store.feedback().unwrap().is_empty(), "{name}");
+        assert!(store.feedback().is_empty(), "{name}");
         assert!(store.assessments().is_empty(), "{name}");
     }
 }
@@ -586,7 +586,7 @@ fn add_score_records(store: &Store) {
             cchc::OrganisationCounts::try_from_signed(a, d, s, dd).unwrap(),
         )
         .unwrap();
-        store.organisation().unwrap().insert(&snap).unwrap();
+        store.organisation().insert(&snap).unwrap();
     }
     let groups = score::decision766_portal().area_level();
     store.frameworks().insert(&groups).unwrap();
@@ -639,7 +639,7 @@ fn a_backup_restores_to_an_equal_store() {
     assert_eq!((manifest.agencies, manifest.dossiers), (280, 3_000));
     assert_eq!((manifest.version, manifest.calendar_announcements), (3, 1));
     // The demo adds feedback and one plan; add_score_records the rest.
-    assert_eq!(manifest.feedback, source.feedback().unwrap().len() as u64);
+    assert_eq!(manifest.feedback, source.feedback().len() as u64);
     assert!(manifest.feedback > 0);
     assert_eq!(
         (
@@ -666,12 +666,9 @@ fn a_backup_restores_to_an_equal_store() {
         copy.procedures().all_versions().unwrap(),
         source.procedures().all_versions().unwrap()
     );
-    assert_eq!(copy.feedback().unwrap().all().unwrap(), source.feedback().unwrap().all().unwrap());
-    assert_eq!(copy.plans().unwrap().all().unwrap(), source.plans().unwrap().all().unwrap());
-    assert_eq!(
-        copy.organisation().unwrap().all().unwrap(),
-        source.organisation().unwrap().all().unwrap()
-    );
+    assert_eq!(copy.feedback().all().unwrap(), source.feedback().all().unwrap());
+    assert_eq!(copy.plans().all().unwrap(), source.plans().all().unwrap());
+    assert_eq!(copy.organisation().all().unwrap(), source.organisation().all().unwrap());
     assert_eq!(copy.frameworks().all().unwrap(), source.frameworks().all().unwrap());
     assert_eq!(copy.assessments().all().unwrap(), source.assessments().all().unwrap());
     assert_eq!(copy.surveys().all().unwrap(), source.surveys().all().unwrap());

@@ -212,10 +212,10 @@ pub fn export(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
         w.flush()?;
         Ok::<u64, Error>(n)
     };
-    let feedback = write("feedback.jsonl", &|w| write_values(&store.feedback()?.all()?, w))?;
-    let plans = write("plans.jsonl", &|w| write_values(&store.plans()?.all()?, w))?;
+    let feedback = write("feedback.jsonl", &|w| write_values(&store.feedback().all()?, w))?;
+    let plans = write("plans.jsonl", &|w| write_values(&store.plans().all()?, w))?;
     let organisation =
-        write("organisation.jsonl", &|w| write_values(&store.organisation()?.all()?, w))?;
+        write("organisation.jsonl", &|w| write_values(&store.organisation().all()?, w))?;
     let frameworks = write("frameworks.jsonl", &|w| write_values(&store.frameworks().all()?, w))?;
     let assessments =
         write("assessments.jsonl", &|w| write_values(&store.assessments().all()?, w))?;
@@ -280,9 +280,9 @@ fn check_empty(store: &Store) -> Result<()> {
     if !store.agencies().is_empty()
         || !store.procedures().is_empty()
         || !store.dossiers().is_empty()
-        || !store.feedback()?.is_empty()
-        || !store.plans()?.is_empty()
-        || !store.organisation()?.is_empty()
+        || !store.feedback().is_empty()
+        || !store.plans().is_empty()
+        || !store.organisation().is_empty()
         || !store.frameworks().is_empty()
         || !store.assessments().is_empty()
         || !store.surveys().is_empty()
@@ -418,11 +418,11 @@ fn restore_collections(store: &Store, dir: &Path, restored: &mut Manifest) -> Re
         }
         Ok(values.len() as u64)
     }
-    let feedback = store.feedback()?;
+    let feedback = store.feedback();
     restored.feedback = each(dir, "feedback.jsonl", |v| feedback.insert(v))?;
-    let plans = store.plans()?;
+    let plans = store.plans();
     restored.plans = each(dir, "plans.jsonl", |v| plans.insert(v))?;
-    let organisation = store.organisation()?;
+    let organisation = store.organisation();
     restored.organisation = each(dir, "organisation.jsonl", |v| organisation.insert(v))?;
     restored.frameworks = each(dir, "frameworks.jsonl", |v| store.frameworks().insert(v))?;
     restored.assessments = each(dir, "assessments.jsonl", |v| store.assessments().insert(v))?;

@@ -85,7 +85,7 @@ pub(crate) fn import_feedback(
     rows: impl Iterator<Item = Result<Row>>,
     report: &mut FileReport,
 ) -> Result<()> {
-    let collection = store.feedback()?;
+    let collection = store.feedback();
     let mut parsed: Vec<(Row, Feedback)> = Vec::new();
     let mut seen: HashSet<FeedbackId> = HashSet::new();
     for row in rows {

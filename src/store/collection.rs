@@ -7,8 +7,8 @@ use std::marker::PhantomData;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::store::Store;
 use crate::store::codec::{corrupt, decode, encode};
+use crate::store::{Inner, Store};
 use crate::{Error, RecordKind, Result};
 
 /// How a value is kept in a [`Collection`]: its tree, its key and its frozen on-disk
@@ -16,8 +16,10 @@ use crate::{Error, RecordKind, Result};
 /// change to the domain type cannot silently change stored bytes. Crate-private: the
 /// records never leave the crate.
 pub(crate) trait StoredRecord: Sized {
-    /// The sled tree holding this collection.
+    /// The name of the sled tree holding this collection.
     const TREE: &'static str;
+    /// The tree itself, opened once with the store.
+    fn tree(inner: &Inner) -> &sled::Tree;
     /// The kind named in errors.
     const KIND: RecordKind;
     /// The frozen on-disk record.
@@ -37,10 +39,12 @@ pub(crate) trait StoredRecord: Sized {
 /// [`StoredRecord`] and nothing else, so [`Persisted`] is sealed.
 mod sealed {
     use super::{StoredRecord, corrupt, decode, encode};
+    use crate::store::Store;
     use crate::{RecordKind, Result};
 
     pub trait Sealed: Sized {
         const TREE: &'static str;
+        fn tree(store: &Store) -> sled::Tree;
         const KIND: RecordKind;
         fn key(&self) -> Vec<u8>;
         fn to_bytes(&self) -> Result<Vec<u8>>;
@@ -50,6 +54,9 @@ mod sealed {
     impl<T: StoredRecord> Sealed for T {
         const TREE: &'static str = <T as StoredRecord>::TREE;
         const KIND: RecordKind = <T as StoredRecord>::KIND;
+        fn tree(store: &Store) -> sled::Tree {
+            T::tree(&store.inner).clone()
+        }
         fn key(&self) -> Vec<u8> {
             StoredRecord::key(self)
         }
@@ -61,22 +68,6 @@ mod sealed {
             T::from_record(record).map_err(|e| corrupt(Self::TREE, key, e.to_string()))
         }
     }
-}
-
-/// Creates the tree of every collection type (a no-op for those that exist).
-pub(crate) fn create_trees(db: &sled::Db) -> Result<()> {
-    use crate::model::{feedback, organisation, plan, score};
-    for name in [
-        feedback::Feedback::TREE,
-        plan::ReformPlan::TREE,
-        organisation::OrganisationSnapshot::TREE,
-        score::IndexFramework::TREE,
-        score::Assessment::TREE,
-        score::Survey::TREE,
-    ] {
-        db.open_tree(name)?;
-    }
-    Ok(())
 }
 
 /// A value the store keeps in a [`Collection`]: feedback, reform plans, organisation
@@ -108,8 +99,8 @@ fn describe(key: &[u8]) -> String {
 }
 
 impl<'a, T: Persisted> Collection<'a, T> {
-    pub(crate) fn open(store: &'a Store) -> Result<Self> {
-        Ok(Self { store, tree: store.inner.db.open_tree(T::TREE)?, _type: PhantomData })
+    pub(crate) fn open(store: &'a Store) -> Self {
+        Self { store, tree: T::tree(store), _type: PhantomData }
     }
 
     /// Returns the store this view belongs to.
@@ -196,11 +187,8 @@ impl<'a, T: Persisted> Collection<'a, T> {
 }
 
 impl Store {
-    /// Returns the collection of `T`.
-    ///
-    /// # Errors
-    /// [`Error::Storage`] when the tree cannot be opened.
-    pub fn collection<T: Persisted>(&self) -> Result<Collection<'_, T>> {
+    /// Returns the collection of `T` (its tree was opened with the store).
+    pub fn collection<T: Persisted>(&self) -> Collection<'_, T> {
         Collection::open(self)
     }
 }

@@ -14,6 +14,12 @@ pub(crate) mod tree {
     pub const DOSSIERS: &str = "dossiers";
     pub const COUNTERS: &str = "counters";
     pub const ANNOUNCEMENTS: &str = "calendar_announcements";
+    pub const FEEDBACK: &str = "feedback";
+    pub const PLANS: &str = "plans";
+    pub const ORGANISATION: &str = "organisation";
+    pub const FRAMEWORKS: &str = "score_frameworks";
+    pub const ASSESSMENTS: &str = "score_assessments";
+    pub const SURVEYS: &str = "score_surveys";
     pub const INTRADAY: &str = "intraday";
 }
 

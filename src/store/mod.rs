@@ -53,6 +53,13 @@ pub(crate) struct Inner {
     pub fields: sled::Tree,
     pub dossiers: sled::Tree,
     pub counters: sled::Tree,
+    /// The collections' trees (see `collection.rs`), opened once here.
+    pub feedback: sled::Tree,
+    pub plans: sled::Tree,
+    pub organisation: sled::Tree,
+    pub frameworks: sled::Tree,
+    pub assessments: sled::Tree,
+    pub surveys: sled::Tree,
     /// The backlog state changes at their instants (`intraday.rs`).
     pub intraday: sled::Tree,
     /// Agencies, procedures and fields, read at open and kept in step with every
@@ -199,9 +206,8 @@ impl StoreBuilder {
         if let Some(path) = &self.path {
             sync_mark::check(&db, path, self.accept_lost_writes)?;
         }
-        // Every tree exists from the first open, so that a read never creates one (a
-        // failed call must leave the store byte for byte as it was).
-        collection::create_trees(&db)?;
+        // Every tree is opened, and so exists, from the first open: a read never
+        // creates one (a failed call must leave the store byte for byte as it was).
         let open = |name: &str| db.open_tree(name);
         let inner = Inner {
             agencies: open(tree::AGENCIES)?,
@@ -211,6 +217,12 @@ impl StoreBuilder {
             fields: open(tree::FIELDS)?,
             dossiers: open(tree::DOSSIERS)?,
             counters: open(tree::COUNTERS)?,
+            feedback: open(tree::FEEDBACK)?,
+            plans: open(tree::PLANS)?,
+            organisation: open(tree::ORGANISATION)?,
+            frameworks: open(tree::FRAMEWORKS)?,
+            assessments: open(tree::ASSESSMENTS)?,
+            surveys: open(tree::SURVEYS)?,
             announcements: open(tree::ANNOUNCEMENTS)?,
             calendars: RwLock::new(Arc::new(announcements::Calendars::build(
                 &self.calendar,

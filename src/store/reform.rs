@@ -20,7 +20,7 @@ use crate::model::organisation::OrganisationSnapshot;
 use crate::model::plan::ReformPlan;
 use crate::model::scope::{Period, Scope};
 use crate::model::time_limit::{TimeLimit, vietnam_date};
-use crate::store::{Collection, Persisted, Store};
+use crate::store::{Persisted, Store};
 use crate::{Error, RecordKind, Result};
 
 use crate::store::records::reform::{unit_prefix, unit_year_key};
@@ -29,9 +29,6 @@ use crate::store::records::reform::{unit_prefix, unit_year_key};
 /// and organisation snapshots. Reads are those of a [`Collection`]; writes also
 /// check that the agency the record belongs to is stored, so a record can never
 /// point at an agency the store does not know.
-///
-/// The view opens its sled tree only to write: reading a collection that was never
-/// written, or a write refused by a check, leaves the store's files untouched.
 #[derive(Debug)]
 pub struct AgencyRecords<'a, T> {
     store: &'a Store,
@@ -48,19 +45,12 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
         self.store
     }
 
-    /// The collection, if its tree exists (opening a missing tree would create it).
-    fn existing(&self) -> Result<Option<Collection<'a, T>>> {
-        let exists =
-            self.store.inner.db.tree_names().iter().any(|name| name.as_ref() == T::TREE.as_bytes());
-        if exists { self.store.collection().map(Some) } else { Ok(None) }
-    }
-
     /// Writes `value` after checking that `agency` is stored.
     fn write(&self, value: &T, agency: &AgencyCode, replace: bool) -> Result<()> {
         if self.store.agencies().get(agency)?.is_none() {
             return Err(Error::NotFound { kind: RecordKind::Agency, id: agency.to_string() });
         }
-        let collection = self.store.collection()?;
+        let collection = self.store.collection();
         if replace { collection.upsert(value) } else { collection.insert(value) }
     }
 
@@ -69,10 +59,7 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
     /// # Errors
     /// [`Error::Corrupt`] when the bytes do not decode; [`Error::Storage`].
     pub fn get_by_key(&self, key: &[u8]) -> Result<Option<T>> {
-        match self.existing()? {
-            Some(c) => c.get_by_key(key),
-            None => Ok(None),
-        }
+        self.store.collection::<T>().get_by_key(key)
     }
 
     /// Removes the value under `key` and returns whether there was one.
@@ -80,10 +67,7 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
     /// # Errors
     /// [`Error::Storage`].
     pub fn remove_by_key(&self, key: &[u8]) -> Result<bool> {
-        match self.existing()? {
-            Some(c) => c.remove_by_key(key),
-            None => Ok(false),
-        }
+        self.store.collection::<T>().remove_by_key(key)
     }
 
     /// Returns every value whose key starts with `prefix`, in key order.
@@ -91,10 +75,7 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
     /// # Errors
     /// [`Error::Corrupt`] or [`Error::Storage`] on the first bad entry.
     pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<T>> {
-        match self.existing()? {
-            Some(c) => c.scan_prefix(prefix),
-            None => Ok(Vec::new()),
-        }
+        self.store.collection::<T>().scan_prefix(prefix)
     }
 
     /// Returns every value, in key order. O(n).
@@ -107,12 +88,12 @@ impl<'a, T: Persisted> AgencyRecords<'a, T> {
 
     /// Returns how many values there are. O(n).
     pub fn len(&self) -> usize {
-        self.existing().ok().flatten().map_or(0, |c| c.len())
+        self.store.collection::<T>().len()
     }
 
     /// Returns whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.existing().ok().flatten().is_none_or(|c| c.is_empty())
+        self.store.collection::<T>().is_empty()
     }
 }
 
@@ -261,14 +242,14 @@ impl Store {
     /// let item = Feedback::new(id.clone(), AgencyCode::new("000.00.00.H49")?,
     ///     datetime!(2023-11-01 09:00 +07:00), FeedbackKind::Staff)?;
     /// // The agency must be stored first.
-    /// assert!(matches!(store.feedback()?.insert(&item), Err(cchc::Error::NotFound { .. })));
+    /// assert!(matches!(store.feedback().insert(&item), Err(cchc::Error::NotFound { .. })));
     /// store.agencies().insert(&Agency::province(AgencyCode::new("000.00.00.H49")?, "UBND tỉnh")?)?;
-    /// store.feedback()?.insert(&item)?;
-    /// assert_eq!(store.feedback()?.get(&id)?, Some(item));
+    /// store.feedback().insert(&item)?;
+    /// assert_eq!(store.feedback().get(&id)?, Some(item));
     /// # Ok::<(), cchc::Error>(())
     /// ```
-    pub fn feedback(&self) -> Result<AgencyRecords<'_, Feedback>> {
-        Ok(AgencyRecords::open(self))
+    pub fn feedback(&self) -> AgencyRecords<'_, Feedback> {
+        AgencyRecords::open(self)
     }
 
     /// Returns the reform plans, keyed by unit and year.
@@ -277,8 +258,8 @@ impl Store {
     /// None today: the view opens its tree when it writes, and reports
     /// [`Error::Storage`] then. The `Result` is kept for callers written against
     /// earlier versions.
-    pub fn plans(&self) -> Result<AgencyRecords<'_, ReformPlan>> {
-        Ok(AgencyRecords::open(self))
+    pub fn plans(&self) -> AgencyRecords<'_, ReformPlan> {
+        AgencyRecords::open(self)
     }
 
     /// Returns the organisation snapshots, keyed by unit and year.
@@ -287,8 +268,8 @@ impl Store {
     /// None today: the view opens its tree when it writes, and reports
     /// [`Error::Storage`] then. The `Result` is kept for callers written against
     /// earlier versions.
-    pub fn organisation(&self) -> Result<AgencyRecords<'_, OrganisationSnapshot>> {
-        Ok(AgencyRecords::open(self))
+    pub fn organisation(&self) -> AgencyRecords<'_, OrganisationSnapshot> {
+        AgencyRecords::open(self)
     }
 
     fn scope_filter(&self, scope: &Scope) -> Result<ScopeFilter> {
@@ -462,7 +443,7 @@ impl Store {
             return Err(Error::invalid("scope", "feedback has no field or procedure"));
         }
         let filter = self.scope_filter(scope)?;
-        let items = self.feedback()?.all()?;
+        let items = self.feedback().all()?;
         FeedbackStats::compute(
             items.iter().filter(|i| filter.keeps_agency(i.agency())),
             period,
@@ -476,7 +457,7 @@ impl Store {
     /// [`Error::NotFound`] when there is no such plan; [`Error::Corrupt`] or
     /// [`Error::Storage`].
     pub fn plan_progress(&self, unit: &AgencyCode, year: i32, as_of: Date) -> Result<PlanProgress> {
-        let plan = self.plans()?.get(unit, year)?.ok_or_else(|| Error::NotFound {
+        let plan = self.plans().get(unit, year)?.ok_or_else(|| Error::NotFound {
             kind: RecordKind::Plan,
             id: format!("{unit} {year}"),
         })?;
@@ -494,7 +475,7 @@ impl Store {
         year: i32,
         baseline_year: i32,
     ) -> Result<OrganisationChange> {
-        let collection = self.organisation()?;
+        let collection = self.organisation();
         let get = |y: i32| {
             collection.get(unit, y)?.ok_or_else(|| Error::NotFound {
                 kind: RecordKind::Organisation,
@@ -655,20 +636,20 @@ mod tests {
             Err(Error::NotFound { kind: RecordKind::Agency, id }) => assert_eq!(id, code),
             other => panic!("expected NotFound agency {code}, got {other:?}"),
         };
-        unknown(store.feedback().unwrap().insert(&feedback()), "000.00.00.H49");
-        unknown(store.feedback().unwrap().upsert(&feedback()), "000.00.00.H49");
-        unknown(store.plans().unwrap().insert(&plan()), "000.00.00.H62");
-        unknown(store.plans().unwrap().upsert(&plan()), "000.00.00.H62");
-        unknown(store.organisation().unwrap().insert(&organisation()), "000.00.00.H49");
-        unknown(store.organisation().unwrap().upsert(&organisation()), "000.00.00.H49");
-        assert!(store.feedback().unwrap().is_empty());
-        assert!(store.plans().unwrap().is_empty());
-        assert!(store.organisation().unwrap().is_empty());
+        unknown(store.feedback().insert(&feedback()), "000.00.00.H49");
+        unknown(store.feedback().upsert(&feedback()), "000.00.00.H49");
+        unknown(store.plans().insert(&plan()), "000.00.00.H62");
+        unknown(store.plans().upsert(&plan()), "000.00.00.H62");
+        unknown(store.organisation().insert(&organisation()), "000.00.00.H49");
+        unknown(store.organisation().upsert(&organisation()), "000.00.00.H49");
+        assert!(store.feedback().is_empty());
+        assert!(store.plans().is_empty());
+        assert!(store.organisation().is_empty());
         insert_units(&store);
-        store.feedback().unwrap().insert(&feedback()).unwrap();
-        store.plans().unwrap().upsert(&plan()).unwrap();
-        store.organisation().unwrap().insert(&organisation()).unwrap();
-        assert_eq!(store.plans().unwrap().of_unit(plan().unit()).unwrap(), vec![plan()]);
+        store.feedback().insert(&feedback()).unwrap();
+        store.plans().upsert(&plan()).unwrap();
+        store.organisation().insert(&organisation()).unwrap();
+        assert_eq!(store.plans().of_unit(plan().unit()).unwrap(), vec![plan()]);
     }
 
     #[test]
@@ -677,16 +658,16 @@ mod tests {
         {
             let store = Store::open(dir.path()).unwrap();
             insert_units(&store);
-            store.feedback().unwrap().insert(&feedback()).unwrap();
-            store.plans().unwrap().insert(&plan()).unwrap();
-            store.organisation().unwrap().insert(&organisation()).unwrap();
+            store.feedback().insert(&feedback()).unwrap();
+            store.plans().insert(&plan()).unwrap();
+            store.organisation().insert(&organisation()).unwrap();
             store.flush().unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.feedback().unwrap().get(feedback().id()).unwrap(), Some(feedback()));
-        assert_eq!(store.plans().unwrap().get(plan().unit(), 2025).unwrap(), Some(plan()));
+        assert_eq!(store.feedback().get(feedback().id()).unwrap(), Some(feedback()));
+        assert_eq!(store.plans().get(plan().unit(), 2025).unwrap(), Some(plan()));
         assert_eq!(
-            store.organisation().unwrap().get(organisation().unit(), 2023).unwrap(),
+            store.organisation().get(organisation().unit(), 2023).unwrap(),
             Some(organisation())
         );
     }

@@ -35,7 +35,7 @@ pub struct Frameworks<'a> {
 }
 
 impl<'a> Frameworks<'a> {
-    fn collection(self) -> Result<Collection<'a, IndexFramework>> {
+    fn collection(self) -> Collection<'a, IndexFramework> {
         self.store.collection()
     }
 
@@ -47,7 +47,7 @@ impl<'a> Frameworks<'a> {
     /// [`Error::Duplicate`] when a framework with the id exists; [`Error::Storage`].
     pub fn insert(&self, framework: &IndexFramework) -> Result<()> {
         check_key_text("framework.id", framework.id())?;
-        self.collection()?.insert(framework)
+        self.collection().insert(framework)
     }
 
     /// Returns the framework with `id`.
@@ -55,7 +55,7 @@ impl<'a> Frameworks<'a> {
     /// # Errors
     /// [`Error::Corrupt`] when the stored bytes do not decode; [`Error::Storage`].
     pub fn get(&self, id: &str) -> Result<Option<IndexFramework>> {
-        self.collection()?.get_by_key(&framework_key(id))
+        self.collection().get_by_key(&framework_key(id))
     }
 
     /// Returns every framework, by id. O(n).
@@ -63,17 +63,17 @@ impl<'a> Frameworks<'a> {
     /// # Errors
     /// As [`Frameworks::get`].
     pub fn all(&self) -> Result<Vec<IndexFramework>> {
-        self.collection()?.all()
+        self.collection().all()
     }
 
     /// Returns how many frameworks are stored. O(n).
     pub fn len(&self) -> usize {
-        self.collection().map_or(0, |c| c.len())
+        self.collection().len()
     }
 
     /// Returns whether no framework is stored.
     pub fn is_empty(&self) -> bool {
-        self.collection().map_or(true, |c| c.is_empty())
+        self.collection().is_empty()
     }
 }
 
@@ -84,7 +84,7 @@ pub struct Assessments<'a> {
 }
 
 impl<'a> Assessments<'a> {
-    fn collection(self) -> Result<Collection<'a, Assessment>> {
+    fn collection(self) -> Collection<'a, Assessment> {
         self.store.collection()
     }
 
@@ -124,7 +124,7 @@ impl<'a> Assessments<'a> {
                 }
             })?;
         assessment.check_against(&framework)?;
-        self.collection()?.insert(assessment)
+        self.collection().insert(assessment)
     }
 
     /// Returns the assessment of `unit` for `year` under framework `framework_id`.
@@ -132,7 +132,7 @@ impl<'a> Assessments<'a> {
     /// # Errors
     /// [`Error::Corrupt`] when the stored bytes do not decode; [`Error::Storage`].
     pub fn get(&self, framework_id: &str, year: i32, unit: &str) -> Result<Option<Assessment>> {
-        self.collection()?.get_by_key(&assessment_key(framework_id, year, unit))
+        self.collection().get_by_key(&assessment_key(framework_id, year, unit))
     }
 
     /// Removes an assessment and returns whether there was one.
@@ -140,7 +140,7 @@ impl<'a> Assessments<'a> {
     /// # Errors
     /// [`Error::Storage`].
     pub fn remove(&self, framework_id: &str, year: i32, unit: &str) -> Result<bool> {
-        self.collection()?.remove_by_key(&assessment_key(framework_id, year, unit))
+        self.collection().remove_by_key(&assessment_key(framework_id, year, unit))
     }
 
     /// Returns the assessments under a framework, by year then unit: one prefix scan.
@@ -151,7 +151,7 @@ impl<'a> Assessments<'a> {
         if framework_id.contains('\0') {
             return Ok(Vec::new());
         }
-        self.collection()?.scan_prefix(&assessment_prefix(framework_id))
+        self.collection().scan_prefix(&assessment_prefix(framework_id))
     }
 
     /// Returns the assessments under a framework for one year, by unit: one
@@ -163,7 +163,7 @@ impl<'a> Assessments<'a> {
         if framework_id.contains('\0') {
             return Ok(Vec::new());
         }
-        self.collection()?.scan_prefix(&assessment_year_prefix(framework_id, year))
+        self.collection().scan_prefix(&assessment_year_prefix(framework_id, year))
     }
 
     /// Returns every assessment of `unit`, by framework then year. A filter over
@@ -189,17 +189,17 @@ impl<'a> Assessments<'a> {
     /// # Errors
     /// As [`Assessments::get`].
     pub fn all(&self) -> Result<Vec<Assessment>> {
-        self.collection()?.all()
+        self.collection().all()
     }
 
     /// Returns how many assessments are stored. O(n).
     pub fn len(&self) -> usize {
-        self.collection().map_or(0, |c| c.len())
+        self.collection().len()
     }
 
     /// Returns whether no assessment is stored.
     pub fn is_empty(&self) -> bool {
-        self.collection().map_or(true, |c| c.is_empty())
+        self.collection().is_empty()
     }
 }
 
@@ -210,7 +210,7 @@ pub struct Surveys<'a> {
 }
 
 impl<'a> Surveys<'a> {
-    fn collection(self) -> Result<Collection<'a, Survey>> {
+    fn collection(self) -> Collection<'a, Survey> {
         self.store.collection()
     }
 
@@ -222,7 +222,7 @@ impl<'a> Surveys<'a> {
     /// [`Error::Storage`].
     pub fn insert(&self, survey: &Survey) -> Result<()> {
         check_key_text("survey.unit", survey.unit())?;
-        self.collection()?.insert(survey)
+        self.collection().insert(survey)
     }
 
     /// Returns the survey of `unit` for `year`.
@@ -230,7 +230,7 @@ impl<'a> Surveys<'a> {
     /// # Errors
     /// [`Error::Corrupt`] when the stored bytes do not decode; [`Error::Storage`].
     pub fn get(&self, unit: &str, year: i32) -> Result<Option<Survey>> {
-        self.collection()?.get_by_key(&survey_key(unit, year))
+        self.collection().get_by_key(&survey_key(unit, year))
     }
 
     /// Removes a survey and returns whether there was one.
@@ -238,7 +238,7 @@ impl<'a> Surveys<'a> {
     /// # Errors
     /// [`Error::Storage`].
     pub fn remove(&self, unit: &str, year: i32) -> Result<bool> {
-        self.collection()?.remove_by_key(&survey_key(unit, year))
+        self.collection().remove_by_key(&survey_key(unit, year))
     }
 
     /// Returns the surveys of `unit`, by year: one prefix scan.
@@ -249,7 +249,7 @@ impl<'a> Surveys<'a> {
         if unit.contains('\0') {
             return Ok(Vec::new());
         }
-        self.collection()?.scan_prefix(&survey_prefix(unit))
+        self.collection().scan_prefix(&survey_prefix(unit))
     }
 
     /// Returns the surveys of `year`, by unit. A filter over all surveys: O(n).
@@ -265,17 +265,17 @@ impl<'a> Surveys<'a> {
     /// # Errors
     /// As [`Surveys::get`].
     pub fn all(&self) -> Result<Vec<Survey>> {
-        self.collection()?.all()
+        self.collection().all()
     }
 
     /// Returns how many surveys are stored. O(n).
     pub fn len(&self) -> usize {
-        self.collection().map_or(0, |c| c.len())
+        self.collection().len()
     }
 
     /// Returns whether no survey is stored.
     pub fn is_empty(&self) -> bool {
-        self.collection().map_or(true, |c| c.is_empty())
+        self.collection().is_empty()
     }
 }
 

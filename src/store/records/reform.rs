@@ -10,7 +10,9 @@ use crate::id::AgencyCode;
 use crate::model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
 use crate::model::organisation::{OrganisationCounts, OrganisationSnapshot};
 use crate::model::plan::{PlanTask, ReformPlan};
+use crate::store::Inner;
 use crate::store::collection::StoredRecord;
+use crate::store::keys::tree;
 use crate::{Error, RecordKind, Result};
 
 /// Key of a per-unit, per-year record: the unit code, `/`, the year big-endian with
@@ -52,7 +54,10 @@ pub(crate) struct FeedbackV1 {
 }
 
 impl StoredRecord for Feedback {
-    const TREE: &'static str = "feedback";
+    const TREE: &'static str = tree::FEEDBACK;
+    fn tree(inner: &Inner) -> &sled::Tree {
+        &inner.feedback
+    }
     const KIND: RecordKind = RecordKind::Feedback;
     type Record = FeedbackRecord;
 
@@ -142,7 +147,10 @@ pub(crate) struct PlanTaskV1 {
 }
 
 impl StoredRecord for ReformPlan {
-    const TREE: &'static str = "plans";
+    const TREE: &'static str = tree::PLANS;
+    fn tree(inner: &Inner) -> &sled::Tree {
+        &inner.plans
+    }
     const KIND: RecordKind = RecordKind::Plan;
     type Record = PlanRecord;
 
@@ -208,7 +216,10 @@ pub(crate) struct OrganisationV1 {
 }
 
 impl StoredRecord for OrganisationSnapshot {
-    const TREE: &'static str = "organisation";
+    const TREE: &'static str = tree::ORGANISATION;
+    fn tree(inner: &Inner) -> &sled::Tree {
+        &inner.organisation
+    }
     const KIND: RecordKind = RecordKind::Organisation;
     type Record = OrganisationRecord;
 

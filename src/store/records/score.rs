@@ -7,15 +7,11 @@ use crate::model::score::{
     Assessment, FrameworkNode, FrameworkSpec, IndexFramework, LeafScore, Points, ScoreSource,
     SipasFactor, Survey, SurveyItem,
 };
+use crate::store::Inner;
 use crate::store::collection::StoredRecord;
 use crate::{Error, RecordKind, Result};
 
-/// Tree of index frameworks.
-pub(crate) const FRAMEWORKS: &str = "score_frameworks";
-/// Tree of assessments.
-pub(crate) const ASSESSMENTS: &str = "score_assessments";
-/// Tree of SIPAS surveys.
-pub(crate) const SURVEYS: &str = "score_surveys";
+pub(crate) use crate::store::keys::tree::{ASSESSMENTS, FRAMEWORKS, SURVEYS};
 
 /// Encodes a year so byte order is year order.
 pub(crate) fn year_bytes(year: i32) -> [u8; 4] {
@@ -332,6 +328,9 @@ pub(crate) fn survey_key(unit: &str, year: i32) -> Vec<u8> {
 
 impl StoredRecord for IndexFramework {
     const TREE: &'static str = FRAMEWORKS;
+    fn tree(inner: &Inner) -> &sled::Tree {
+        &inner.frameworks
+    }
     const KIND: RecordKind = RecordKind::Framework;
     type Record = FrameworkRecord;
     fn key(&self) -> Vec<u8> {
@@ -347,6 +346,9 @@ impl StoredRecord for IndexFramework {
 
 impl StoredRecord for Assessment {
     const TREE: &'static str = ASSESSMENTS;
+    fn tree(inner: &Inner) -> &sled::Tree {
+        &inner.assessments
+    }
     const KIND: RecordKind = RecordKind::Assessment;
     type Record = AssessmentRecord;
     fn key(&self) -> Vec<u8> {
@@ -362,6 +364,9 @@ impl StoredRecord for Assessment {
 
 impl StoredRecord for Survey {
     const TREE: &'static str = SURVEYS;
+    fn tree(inner: &Inner) -> &sled::Tree {
+        &inner.surveys
+    }
     const KIND: RecordKind = RecordKind::Survey;
     type Record = SurveyRecord;
     fn key(&self) -> Vec<u8> {
