@@ -923,7 +923,7 @@ fn a_store_held_elsewhere_names_its_path_and_the_reason() {
         panic!("a second handle opened a held store");
     };
     let text = error.to_string();
-    assert!(matches!(error, Error::Storage(_)), "{error:?}");
+    assert!(matches!(error, Error::File { action: "open the store", .. }), "{error:?}");
     assert!(text.contains("could not acquire lock"), "{text}");
     assert!(text.contains(&path.display().to_string()), "{text}");
 }

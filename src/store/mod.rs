@@ -187,8 +187,9 @@ impl StoreBuilder {
     /// store (nothing is written into it); [`Error::UnsupportedFormat`] for a store of
     /// another format version; [`Error::LostSyncedWrites`] for a store that holds less
     /// than its last [`Store::sync`] made durable; [`Error::Corrupt`] when stored records
-    /// do not decode; [`Error::Storage`] when sled cannot open the path (for example
-    /// when another process holds it).
+    /// do not decode; [`Error::File`] naming the path when the operating system refuses
+    /// it (another process holds the store, permissions); [`Error::Storage`] for other
+    /// failures of sled.
     pub fn open(self) -> Result<Store> {
         if let Some(path) = &self.path {
             sync_mark::check_folder(path)?;
@@ -201,7 +202,13 @@ impl StoreBuilder {
             Some(path) => config.path(path),
             None => config.temporary(true),
         };
-        let db = config.open()?;
+        let db = config.open().map_err(|e| match (e, &self.path) {
+            // sled's I/O errors do not name the file: say which store could not open.
+            (sled::Error::Io(source), Some(path)) => {
+                Error::File { path: path.display().to_string(), action: "open the store", source }
+            }
+            (e, _) => Error::Storage(e),
+        })?;
         format::check(&db)?;
         if let Some(path) = &self.path {
             sync_mark::check(&db, path, self.accept_lost_writes)?;
