@@ -43,10 +43,12 @@ use crate::{Error, Result};
 
 /// The `format` value of a backup manifest.
 pub const BACKUP_FORMAT: &str = "cchc-backup";
-/// The version of the backup layout this build writes. Version 1 (agencies,
-/// procedures and dossiers only) and version 2 (without calendar announcements) are
-/// still read.
-pub const BACKUP_VERSION: u32 = 3;
+/// The version of the backup layout this build writes: version 4, whose serde
+/// forms are readable (instants in RFC 3339 at +07:00, dates in ISO 8601, enum
+/// values in `snake_case`). Version 1 (agencies, procedures and dossiers only),
+/// version 2 (without calendar announcements) and version 3 (the `time` crate's
+/// array forms of dates and instants, enum values as `Regulation`) are still read.
+pub const BACKUP_VERSION: u32 = 4;
 
 /// The manifest of a backup: what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,7 +256,7 @@ fn manifest_error(dir: &Path, field: &str, reason: String) -> Error {
     }
 }
 
-/// Restores a backup written by [`export`] (version 2, or version 1 without the
+/// Restores a backup written by [`export`] (any version from 1: version 1 without the
 /// newer collections) into an empty store, then checks that the counts match the
 /// manifest.
 ///

@@ -458,8 +458,12 @@ fn date_text(d: Date) -> String {
     d.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
 
+/// An instant as RFC 3339 in Vietnam time (`2024-03-04T08:15:00+07:00`).
 pub(crate) fn instant_text(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
+    t.checked_to_offset(crate::model::time_limit::VIETNAM_OFFSET)
+        .unwrap_or(t)
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
