@@ -145,7 +145,14 @@ fn bad_files_are_rejected_with_file_line_and_field() {
             "parent",
             "not found",
         ),
-        ("agencies.csv", "code,nmae,kind\n000.00.00.H49,Tỉnh,province\n".into(), 2, "nmae", "not a field"),
+        // A header problem is line 1, with the expected names (issue 19).
+        (
+            "agencies.csv",
+            "code,nmae,kind\n000.00.00.H49,Tỉnh,province\n".into(),
+            1,
+            "nmae",
+            "is not a column of agencies: expected code, name, kind, level, parent",
+        ),
         (
             "agencies.csv",
             "code,name,kind\n000.00.00.H49,Tỉnh,province\n000.00.00.H49,Tỉnh lần hai,province\n".into(),
