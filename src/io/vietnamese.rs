@@ -13,9 +13,9 @@
 //! with `NgayHenTra` for the appointment (`/work/shared/DOMAIN.md` §1.2 (a) and the
 //! Decree 61 section, from a transcription of VPCP's technical note, marked \[S\]
 //! there). The other headers and values are the terms of the forms and reports these
-//! records come from (Biểu 06/VPCP/KSTT, Mẫu 01–04 of Circular 01/2018/TT-VPCP, the
-//! national procedure database's field names as DOMAIN.md gives them); no stored copy
-//! of a particular system's export was found, so the lists are a best reading, and
+//! records come from (Biểu 06/VPCP/KSTT, Mẫu 01–04 of Circular 01/2018/TT-VPCP),
+//! written from the domain's vocabulary: no stored copy of a particular system's
+//! export was found, so the lists are a best reading, and
 //! [`ImportOptions::alias`](super::ImportOptions::alias) maps any other header.
 
 use std::sync::OnceLock;
@@ -457,5 +457,39 @@ mod tests {
         }
         assert_eq!(CHANNELS.find("TRUC TUYEN"), Some("online"));
         assert_eq!(CHANNELS.find("fax"), None);
+    }
+
+    /// docs/import.md lists every name of every table.
+    #[test]
+    fn the_documentation_lists_every_name() {
+        let docs = include_str!("../../docs/import.md");
+        let mut tables: Vec<&Terms> = vec![
+            &CHANNELS,
+            &ACTIONS,
+            &LEVELS,
+            &KINDS,
+            &UNITS,
+            &ONLINE,
+            &STATUSES,
+            &ANNOUNCEMENT_KINDS,
+            &FEEDBACK_KINDS,
+            &SATISFACTIONS,
+            &SOURCES,
+        ];
+        for t in [
+            RecordType::Agencies,
+            RecordType::Procedures,
+            RecordType::Dossiers,
+            RecordType::Events,
+            RecordType::Feedback,
+            RecordType::Assessments,
+        ] {
+            tables.push(headers(t));
+        }
+        for table in tables {
+            for (term, _) in table.raw() {
+                assert!(docs.contains(&format!("`{term}`")), "docs/import.md lacks {term:?}");
+            }
+        }
     }
 }
