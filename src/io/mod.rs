@@ -48,6 +48,7 @@ pub use rows::DEFAULT_BATCH;
 
 /// A file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     /// Comma-separated values with a header row (RFC 4180, UTF-8).
     Csv,
@@ -57,6 +58,7 @@ pub enum Format {
 
 /// What the rows of a file are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RecordType {
     /// Agencies (cơ quan, đơn vị).
     Agencies,

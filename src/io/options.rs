@@ -361,3 +361,28 @@ impl Columns<'_> {
         rows::required(self.record_type)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fraction_done_comes_from_rows_or_bytes() {
+        let p = |rows, total_rows, bytes, total_bytes| Progress {
+            stage: Stage::Import,
+            file: "f",
+            rows,
+            total_rows,
+            bytes,
+            total_bytes,
+        };
+        assert_eq!(p(250, Some(1_000), 0, None).fraction(), Some(0.25));
+        // Rows win over bytes; bytes when rows have no total.
+        assert_eq!(p(500, Some(1_000), 10, Some(100)).fraction(), Some(0.5));
+        assert_eq!(p(500, None, 30, Some(120)).fraction(), Some(0.25));
+        assert_eq!(p(500, None, 30, None).fraction(), None);
+        // An empty file is done; never more than all.
+        assert_eq!(p(0, Some(0), 0, None).fraction(), Some(1.0));
+        assert_eq!(p(0, None, 200, Some(100)).fraction(), Some(1.0));
+    }
+}
