@@ -168,6 +168,7 @@ code_type!(
 
 /// The level of an administrative unit, read off the length of its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UnitLevel {
     /// Province or centrally run city (tỉnh, thành phố trực thuộc trung ương).
     Province,

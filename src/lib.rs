@@ -99,6 +99,7 @@ mod id;
 pub mod io;
 pub mod metrics;
 pub mod model;
+mod serde_forms;
 mod store;
 
 pub use error::{CodecError, Error, RecordKind, Result};

@@ -145,7 +145,14 @@ fn bad_files_are_rejected_with_file_line_and_field() {
             "parent",
             "not found",
         ),
-        ("agencies.csv", "code,nmae,kind\n000.00.00.H49,Tỉnh,province\n".into(), 2, "nmae", "not a field"),
+        // A header problem is line 1, with the expected names (issue 19).
+        (
+            "agencies.csv",
+            "code,nmae,kind\n000.00.00.H49,Tỉnh,province\n".into(),
+            1,
+            "nmae",
+            "is not a column of agencies: expected code, name, kind, level, parent",
+        ),
         (
             "agencies.csv",
             "code,name,kind\n000.00.00.H49,Tỉnh,province\n000.00.00.H49,Tỉnh lần hai,province\n".into(),
@@ -637,7 +644,7 @@ fn a_backup_restores_to_an_equal_store() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = io::backup::export(&source, dir.path()).unwrap();
     assert_eq!((manifest.agencies, manifest.dossiers), (280, 3_000));
-    assert_eq!((manifest.version, manifest.calendar_announcements), (3, 1));
+    assert_eq!((manifest.version, manifest.calendar_announcements), (4, 1));
     // The demo adds feedback and one plan; add_score_records the rest.
     assert_eq!(manifest.feedback, source.feedback().len() as u64);
     assert!(manifest.feedback > 0);

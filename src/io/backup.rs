@@ -37,16 +37,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::rows::{agency_json, dossier_json, procedure_json};
-use super::{Format, RecordType, import_reader};
+use super::{Format, ImportOptions, Progress, RecordType, Stage};
 use crate::store::Store;
 use crate::{Error, Result};
 
 /// The `format` value of a backup manifest.
 pub const BACKUP_FORMAT: &str = "cchc-backup";
-/// The version of the backup layout this build writes. Version 1 (agencies,
-/// procedures and dossiers only) and version 2 (without calendar announcements) are
-/// still read.
-pub const BACKUP_VERSION: u32 = 3;
+/// The version of the backup layout this build writes: version 4, whose serde
+/// forms are readable (instants in RFC 3339 at +07:00, dates in ISO 8601, enum
+/// values in `snake_case`). Version 1 (agencies, procedures and dossiers only),
+/// version 2 (without calendar announcements) and version 3 (the `time` crate's
+/// array forms of dates and instants, enum values as `Regulation`) are still read.
+pub const BACKUP_VERSION: u32 = 4;
 
 /// The manifest of a backup: what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,37 +194,104 @@ pub fn read_values<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
 /// # Errors
 /// [`Error::Io`] when a file cannot be written; as [`write_dossiers`].
 pub fn export(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
+    export_with_progress(store, dir, |_| {})
+}
+
+/// A writer that counts the lines written through it and reports every
+/// [`PROGRESS_EVERY`](super::PROGRESS_EVERY) of them.
+struct LineCounter<'a, W> {
+    inner: W,
+    file: &'a str,
+    total: Option<u64>,
+    lines: u64,
+    progress: &'a dyn Fn(&Progress<'_>),
+}
+
+impl<W> LineCounter<'_, W> {
+    fn report(&self) {
+        (self.progress)(&Progress {
+            stage: Stage::Export,
+            file: self.file,
+            rows: self.lines,
+            total_rows: self.total,
+            bytes: 0,
+            total_bytes: None,
+        });
+    }
+}
+
+impl<W: Write> Write for LineCounter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        for _ in buf.iter().take(n).filter(|&&b| b == b'\n') {
+            self.lines += 1;
+            if self.lines.is_multiple_of(super::PROGRESS_EVERY) {
+                self.report();
+            }
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// [`export`], calling `progress` as each file is written (every 1,000 lines and
+/// when the file is done), with the file's number of lines when it is known.
+///
+/// # Errors
+/// As [`export`].
+pub fn export_with_progress(
+    store: &Store,
+    dir: impl AsRef<Path>,
+    progress: impl Fn(&Progress<'_>),
+) -> Result<Manifest> {
     let dir = dir.as_ref();
     std::fs::create_dir_all(dir)?;
-    let create = |name: &str| -> Result<BufWriter<std::fs::File>> {
-        Ok(BufWriter::new(std::fs::File::create(dir.join(name))?))
-    };
-    let mut w = create("agencies.jsonl")?;
-    let agencies = write_agencies(store, &mut w)?;
-    w.flush()?;
-    let mut w = create("procedures.jsonl")?;
-    let procedure_versions = write_procedures(store, &mut w)?;
-    w.flush()?;
-    let mut w = create("dossiers.jsonl")?;
-    let (dossiers, events) = write_dossiers(store, &mut w)?;
-    w.flush()?;
-    let write = |name: &str, f: &dyn Fn(&mut BufWriter<std::fs::File>) -> Result<u64>| {
-        let mut w = create(name)?;
+    let write = |name: &str, total: Option<u64>, f: &dyn Fn(&mut dyn Write) -> Result<u64>| {
+        let file = std::fs::File::create(dir.join(name))
+            .map_err(|e| Error::file(&dir.join(name), "create", e))?;
+        let mut w = LineCounter {
+            inner: BufWriter::new(file),
+            file: name,
+            total,
+            lines: 0,
+            progress: &progress,
+        };
         let n = f(&mut w)?;
         w.flush()?;
+        w.report();
         Ok::<u64, Error>(n)
     };
-    let feedback = write("feedback.jsonl", &|w| write_values(&store.feedback().all()?, w))?;
-    let plans = write("plans.jsonl", &|w| write_values(&store.plans().all()?, w))?;
-    let organisation =
-        write("organisation.jsonl", &|w| write_values(&store.organisation().all()?, w))?;
-    let frameworks = write("frameworks.jsonl", &|w| write_values(&store.frameworks().all()?, w))?;
-    let assessments =
-        write("assessments.jsonl", &|w| write_values(&store.assessments().all()?, w))?;
-    let surveys = write("surveys.jsonl", &|w| write_values(&store.surveys().all()?, w))?;
-    let calendar_announcements = write("calendar_announcements.jsonl", &|w| {
-        write_values(&store.calendar_announcements().list()?, w)
+    let agencies = write("agencies.jsonl", Some(store.agencies().len() as u64), &|w| {
+        write_agencies(store, w)
     })?;
+    let procedure_versions = write("procedures.jsonl", None, &|w| write_procedures(store, w))?;
+    let dossier_counts = std::cell::Cell::new((0, 0));
+    write("dossiers.jsonl", Some(store.dossiers().len() as u64), &|w| {
+        let counts = write_dossiers(store, w)?;
+        dossier_counts.set(counts);
+        Ok(counts.0)
+    })?;
+    let (dossiers, events) = dossier_counts.get();
+    let values = |name: &str, items: &dyn Fn(&mut dyn Write) -> Result<u64>, n: usize| {
+        write(name, Some(n as u64), items)
+    };
+    let all = store.feedback().all()?;
+    let feedback = values("feedback.jsonl", &|w| write_values(&all, w), all.len())?;
+    let all = store.plans().all()?;
+    let plans = values("plans.jsonl", &|w| write_values(&all, w), all.len())?;
+    let all = store.organisation().all()?;
+    let organisation = values("organisation.jsonl", &|w| write_values(&all, w), all.len())?;
+    let all = store.frameworks().all()?;
+    let frameworks = values("frameworks.jsonl", &|w| write_values(&all, w), all.len())?;
+    let all = store.assessments().all()?;
+    let assessments = values("assessments.jsonl", &|w| write_values(&all, w), all.len())?;
+    let all = store.surveys().all()?;
+    let surveys = values("surveys.jsonl", &|w| write_values(&all, w), all.len())?;
+    let all = store.calendar_announcements().list()?;
+    let calendar_announcements =
+        values("calendar_announcements.jsonl", &|w| write_values(&all, w), all.len())?;
     let manifest = Manifest {
         format: BACKUP_FORMAT.to_owned(),
         version: BACKUP_VERSION,
@@ -238,7 +307,9 @@ pub fn export(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
         surveys,
         calendar_announcements,
     };
-    let mut w = create("manifest.json")?;
+    let path = dir.join("manifest.json");
+    let mut w =
+        BufWriter::new(std::fs::File::create(&path).map_err(|e| Error::file(&path, "create", e))?);
     serde_json::to_writer_pretty(&mut w, &manifest).map_err(std::io::Error::other)?;
     w.write_all(b"\n")?;
     w.flush()?;
@@ -254,7 +325,7 @@ fn manifest_error(dir: &Path, field: &str, reason: String) -> Error {
     }
 }
 
-/// Restores a backup written by [`export`] (version 2, or version 1 without the
+/// Restores a backup written by [`export`] (any version from 1: version 1 without the
 /// newer collections) into an empty store, then checks that the counts match the
 /// manifest.
 ///
@@ -270,10 +341,24 @@ fn manifest_error(dir: &Path, field: &str, reason: String) -> Error {
 /// bad manifest, a bad row or counts that differ from the manifest;
 /// [`Error::Io`] when a file cannot be read.
 pub fn restore(store: &Store, dir: impl AsRef<Path>) -> Result<Manifest> {
+    restore_with_progress(store, dir, |_| {})
+}
+
+/// [`restore`], calling `progress` as each file is read: first with
+/// [`Stage::Check`] while the backup is restored into the scratch store, then with
+/// [`Stage::Restore`], with the manifest's count of each file as its total.
+///
+/// # Errors
+/// As [`restore`].
+pub fn restore_with_progress(
+    store: &Store,
+    dir: impl AsRef<Path>,
+    progress: impl Fn(&Progress<'_>),
+) -> Result<Manifest> {
     let dir = dir.as_ref();
     check_empty(store)?;
-    restore_into(&store.scratch_twin()?, dir)?;
-    restore_into(store, dir)
+    restore_into(&store.scratch_twin()?, dir, Stage::Check, &progress)?;
+    restore_into(store, dir, Stage::Restore, &progress)
 }
 
 fn check_empty(store: &Store) -> Result<()> {
@@ -293,7 +378,15 @@ fn check_empty(store: &Store) -> Result<()> {
 }
 
 /// Restores `dir` into the empty `store` and checks the counts against the manifest.
-fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
+fn restore_into(
+    store: &Store,
+    dir: &Path,
+    stage: Stage,
+    progress: &dyn Fn(&Progress<'_>),
+) -> Result<Manifest> {
+    let report = |file: &str, rows: u64, total: u64, bytes: u64, total_bytes: Option<u64>| {
+        progress(&Progress { stage, file, rows, total_rows: Some(total), bytes, total_bytes });
+    };
     let manifest_path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&manifest_path).map_err(|source| Error::File {
         path: manifest_path.display().to_string(),
@@ -331,10 +424,10 @@ fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
         surveys: 0,
         calendar_announcements: 0,
     };
-    for (name, record_type) in [
-        ("agencies.jsonl", RecordType::Agencies),
-        ("procedures.jsonl", RecordType::Procedures),
-        ("dossiers.jsonl", RecordType::Dossiers),
+    for (name, record_type, total) in [
+        ("agencies.jsonl", RecordType::Agencies, manifest.agencies),
+        ("procedures.jsonl", RecordType::Procedures, manifest.procedure_versions),
+        ("dossiers.jsonl", RecordType::Dossiers, manifest.dossiers),
     ] {
         // Announcements time the receipts: in place before the dossiers arrive.
         if record_type == RecordType::Dossiers && manifest.version >= 3 {
@@ -349,18 +442,24 @@ fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
                 })?;
             }
             restored.calendar_announcements = values.len() as u64;
+            let n = restored.calendar_announcements;
+            report("calendar_announcements.jsonl", n, manifest.calendar_announcements, 0, None);
         }
         let path = dir.join(name);
-        let file = std::io::BufReader::new(std::fs::File::open(&path).map_err(|source| {
-            Error::File { path: path.display().to_string(), action: "open", source }
-        })?);
-        let report = import_reader(
+        let file = std::fs::File::open(&path).map_err(|source| Error::File {
+            path: path.display().to_string(),
+            action: "open",
+            source,
+        })?;
+        let size = file.metadata().ok().map(|m| m.len());
+        let report = super::import(
             store,
-            file,
+            std::io::BufReader::new(file),
             &path.display().to_string(),
             Format::JsonLines,
             record_type,
-            super::DEFAULT_BATCH,
+            &ImportOptions::new(),
+            &|rows, bytes| report(name, rows, total, bytes, size),
         )?;
         restored.agencies += report.agencies;
         restored.procedure_versions += report.procedures;
@@ -369,6 +468,16 @@ fn restore_into(store: &Store, dir: &Path) -> Result<Manifest> {
     }
     if manifest.version >= 2 {
         restore_collections(store, dir, &mut restored)?;
+        for (name, rows, total) in [
+            ("feedback.jsonl", restored.feedback, manifest.feedback),
+            ("plans.jsonl", restored.plans, manifest.plans),
+            ("organisation.jsonl", restored.organisation, manifest.organisation),
+            ("frameworks.jsonl", restored.frameworks, manifest.frameworks),
+            ("assessments.jsonl", restored.assessments, manifest.assessments),
+            ("surveys.jsonl", restored.surveys, manifest.surveys),
+        ] {
+            report(name, rows, total, 0, None);
+        }
     }
     for (field, want, got) in [
         ("agencies", manifest.agencies, restored.agencies),

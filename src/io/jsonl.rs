@@ -10,11 +10,18 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::options::{Columns, ReadOptions};
 use super::rows::Row;
 use crate::{Error, Result};
 
-/// Returns the rows of `reader`, one per non-blank line.
-pub(crate) fn rows<R: Read>(reader: R, file: &str) -> impl Iterator<Item = Result<Row>> {
+/// Returns the rows of `reader`, one per non-blank line, their keys read through
+/// `columns`.
+pub(crate) fn rows<'a, R: Read + 'a>(
+    reader: R,
+    file: &str,
+    columns: &'a Columns<'a>,
+    read: ReadOptions,
+) -> impl Iterator<Item = Result<Row>> + 'a {
     let file: Arc<str> = Arc::from(file);
     let mut lines = BufReader::new(reader).lines().enumerate();
     std::iter::from_fn(move || {
@@ -39,7 +46,7 @@ pub(crate) fn rows<R: Read>(reader: R, file: &str) -> impl Iterator<Item = Resul
             }
             return Some(match parse_strict(text) {
                 Ok(Value::Object(object)) => {
-                    Row::from_json(file.clone(), number, String::new(), object)
+                    Row::from_json(file.clone(), number, String::new(), object, read, Some(columns))
                 }
                 Ok(_) => Err(error(String::new(), "the line is not a JSON object".to_owned())),
                 Err(Parse::Duplicate(key)) => Err(error(key, "is given twice".to_owned())),

@@ -5,7 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::FileReport;
-use super::rows::{Row, agency_code, parse_instant};
+use super::rows::{Row, agency_code};
+use super::vietnamese;
 use crate::model::score::{Assessment, IndexFramework, LeafPoints, Points, ScoreSource};
 use crate::store::Store;
 use crate::{Error, Feedback, FeedbackId, FeedbackKind, Result, Satisfaction};
@@ -54,9 +55,10 @@ pub(crate) fn feedback(row: &Row) -> Result<Feedback> {
     let id = row.map("id", FeedbackId::new)?;
     let agency = agency_code(row, "agency")?;
     let received_at = row.instant("received_at")?;
-    let kind =
-        row.choice("kind", FEEDBACK_KINDS)?.ok_or_else(|| row.error("kind", "is required"))?;
-    let at = |field: &str| row.opt_map(field, parse_instant);
+    let kind = row
+        .choice("kind", FEEDBACK_KINDS, &vietnamese::FEEDBACK_KINDS)?
+        .ok_or_else(|| row.error("kind", "is required"))?;
+    let at = |field: &str| row.opt_instant(field);
     let step = |e: Error| row.error(feedback_field(&e), e.to_string());
     let mut item = Feedback::new(id, agency, received_at, kind).map_err(step)?;
     if let Some(t) = at("transferred_at")? {
@@ -71,7 +73,8 @@ pub(crate) fn feedback(row: &Row) -> Result<Feedback> {
     if let Some(t) = at("rejected_at")? {
         item = item.with_rejection(t).map_err(step)?;
     }
-    let satisfaction = row.choice("satisfaction", SATISFACTIONS)?.unwrap_or_default();
+    let satisfaction =
+        row.choice("satisfaction", SATISFACTIONS, &vietnamese::SATISFACTIONS)?.unwrap_or_default();
     item.with_satisfaction(satisfaction)
         .map_err(step)?
         .with_further_complaint(row.flag("further_complaint")?)
@@ -149,7 +152,7 @@ fn leaf_row(
     })?;
     let id = row.req("leaf")?.to_owned();
     let points = points(&row)?;
-    let source = row.choice("source", SOURCES)?;
+    let source = row.choice("source", SOURCES, &vietnamese::SOURCES)?;
     if !frameworks.contains_key(&framework_id) {
         let Some(f) = store.frameworks().get(&framework_id)? else {
             return Err(row.error("framework", format!("framework {framework_id} not found")));

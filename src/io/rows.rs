@@ -9,6 +9,8 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
+use super::options::{Column, Columns, ReadOptions};
+use super::vietnamese::{self, Terms};
 use super::{FileReport, RecordType};
 use crate::id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
 use crate::model::agency::{Agency, AgencyKind, Level};
@@ -57,6 +59,7 @@ pub(crate) const DOSSIER_FIELDS: &[&str] = &[
     "received_at",
     "digitised",
     "reused_data",
+    "appointment",
     "events",
 ];
 pub(crate) const EVENT_FIELDS: &[&str] =
@@ -64,6 +67,30 @@ pub(crate) const EVENT_FIELDS: &[&str] =
 const NESTED_EVENT_FIELDS: &[&str] =
     &["at", "action", "to", "reason", "new_appointment", "e_result", "online"];
 const ANNOUNCEMENT_FIELDS: &[&str] = &["number", "signed", "effective", "kind"];
+
+/// The fields of a record type's rows.
+pub(crate) fn fields(record_type: RecordType) -> &'static [&'static str] {
+    match record_type {
+        RecordType::Agencies => AGENCY_FIELDS,
+        RecordType::Procedures => PROCEDURE_FIELDS,
+        RecordType::Dossiers => DOSSIER_FIELDS,
+        RecordType::Events => EVENT_FIELDS,
+        RecordType::Feedback => super::reform::FEEDBACK_FIELDS,
+        RecordType::Assessments => super::reform::ASSESSMENT_FIELDS,
+    }
+}
+
+/// The fields every row of a record type needs.
+pub(crate) fn required(record_type: RecordType) -> &'static [&'static str] {
+    match record_type {
+        RecordType::Agencies => &["code", "name", "kind"],
+        RecordType::Procedures => &["code", "name", "field", "limit"],
+        RecordType::Dossiers => &["code", "procedure", "agency", "channel", "received_at"],
+        RecordType::Events => &["dossier", "at", "action"],
+        RecordType::Feedback => &["id", "agency", "received_at", "kind"],
+        RecordType::Assessments => &["framework", "unit", "year", "leaf", "points"],
+    }
+}
 
 /// One row of a file: named text values, plus nested JSON arrays.
 #[derive(Debug, Clone)]
@@ -74,18 +101,52 @@ pub(crate) struct Row {
     pub prefix: String,
     pub values: HashMap<String, String>,
     pub nested: HashMap<String, Vec<Value>>,
+    /// The columns as the file names them, by field, where they differ.
+    pub labels: Arc<HashMap<String, String>>,
+    /// How values are read.
+    pub read: ReadOptions,
 }
 
 impl Row {
-    /// Builds a row from a JSON object.
+    /// Builds a row from a JSON object, its keys read through `columns` (none for
+    /// nested objects, whose keys are checked by their parser).
     pub fn from_json(
         file: Arc<str>,
         line: u64,
         prefix: String,
         object: Map<String, Value>,
+        read: ReadOptions,
+        columns: Option<&Columns<'_>>,
     ) -> Result<Self> {
-        let mut row = Row { file, line, prefix, values: HashMap::new(), nested: HashMap::new() };
+        let mut row = Row {
+            file,
+            line,
+            prefix,
+            values: HashMap::new(),
+            nested: HashMap::new(),
+            labels: Arc::default(),
+            read,
+        };
+        let mut labels: HashMap<String, String> = HashMap::new();
         for (key, value) in object {
+            let key = match columns.map(|c| c.resolve(&key)) {
+                None => key,
+                Some(Ok(Column::Skip)) => continue,
+                Some(Ok(Column::Field(field))) => {
+                    if row.values.contains_key(field) || row.nested.contains_key(field) {
+                        let first = labels.get(field).map_or(field, String::as_str);
+                        return Err(row.error(
+                            &key,
+                            format!("gives the field {field} again (after {first})"),
+                        ));
+                    }
+                    if key != field {
+                        labels.insert(field.to_owned(), key);
+                    }
+                    field.to_owned()
+                }
+                Some(Err(reason)) => return Err(row.error(&key, reason)),
+            };
             match value {
                 Value::Null => {}
                 Value::String(s) => {
@@ -108,16 +169,18 @@ impl Row {
                 Value::Object(_) => return Err(row.error(&key, "must not be an object")),
             }
         }
+        row.labels = Arc::new(labels);
         Ok(row)
     }
 
+    /// An error about `field` of this row; a field read from a column named
+    /// otherwise shows both (`Ngày tiếp nhận (received_at)`).
     pub fn error(&self, field: &str, reason: impl Into<String>) -> Error {
-        Error::Import {
-            file: self.file.to_string(),
-            line: self.line,
-            field: format!("{}{field}", self.prefix),
-            reason: reason.into(),
-        }
+        let field = match self.labels.get(field) {
+            Some(column) => format!("{}{column} ({field})", self.prefix),
+            None => format!("{}{field}", self.prefix),
+        };
+        Error::Import { file: self.file.to_string(), line: self.line, field, reason: reason.into() }
     }
 
     /// Rejects fields the record type does not have (a misspelt column is an error,
@@ -126,7 +189,10 @@ impl Row {
         let mut names: Vec<&String> = self.values.keys().chain(self.nested.keys()).collect();
         names.sort();
         match names.into_iter().find(|k| !known.contains(&k.as_str())) {
-            Some(unknown) => Err(self.error(unknown, "is not a field of this record type")),
+            Some(unknown) => Err(self.error(
+                unknown,
+                format!("is not a field of this record type: expected {}", known.join(", ")),
+            )),
             None => Ok(()),
         }
     }
@@ -156,13 +222,16 @@ impl Row {
         }
     }
 
-    pub(super) fn choice<T: Copy>(&self, field: &str, choices: &[(&str, T)]) -> Result<Option<T>> {
+    /// The value of `field` among `choices` (English names), or among the
+    /// Vietnamese names of `vi` when those are read.
+    pub(super) fn choice<T: Copy>(
+        &self,
+        field: &str,
+        choices: &[(&str, T)],
+        vi: &Terms,
+    ) -> Result<Option<T>> {
         let Some(text) = self.opt(field) else { return Ok(None) };
-        let lower = text.to_ascii_lowercase();
-        choices.iter().find(|(name, _)| *name == lower).map(|&(_, v)| Some(v)).ok_or_else(|| {
-            let names: Vec<&str> = choices.iter().map(|c| c.0).collect();
-            self.error(field, format!("{text:?} is not one of {}", names.join(", ")))
-        })
+        pick(text, choices, vi, self.read).map(Some).map_err(|e| self.error(field, e))
     }
 
     pub(super) fn flag(&self, field: &str) -> Result<bool> {
@@ -174,18 +243,18 @@ impl Row {
     }
 
     fn date(&self, field: &str) -> Result<Option<Date>> {
-        self.opt_map(field, |t| {
-            let date =
-                Date::parse(t, format_description!("[year]-[month]-[day]")).map_err(|e| {
-                    Error::invalid("date", format!("{t:?} is not a YYYY-MM-DD date: {e}"))
-                })?;
-            check_date("date", date)?;
-            Ok(date)
-        })
+        let read = self.read;
+        self.opt_map(field, |t| parse_date(t, read))
     }
 
     pub(super) fn instant(&self, field: &str) -> Result<OffsetDateTime> {
-        self.map(field, parse_instant)
+        let read = self.read;
+        self.map(field, |t| parse_instant(t, read))
+    }
+
+    pub(super) fn opt_instant(&self, field: &str) -> Result<Option<OffsetDateTime>> {
+        let read = self.read;
+        self.opt_map(field, |t| parse_instant(t, read))
     }
 
     fn amount(&self, field: &str) -> Result<Option<u32>> {
@@ -208,17 +277,150 @@ impl Row {
                 self.line,
                 format!("{}{field}[{i}].", self.prefix),
                 object.clone(),
+                self.read,
+                None,
             )?);
         }
         Ok(out)
     }
 }
 
-/// Parses an RFC 3339 instant inside the supported range.
-pub(super) fn parse_instant(t: &str) -> Result<OffsetDateTime> {
-    let instant = OffsetDateTime::parse(t, &Rfc3339).map_err(|e| {
-        Error::invalid("instant", format!("{t:?} is not an RFC 3339 instant with offset: {e}"))
-    })?;
+/// Picks the value `text` names among `choices` (English names, any case), or
+/// among the Vietnamese names of `vi` when `read` says so; the reason otherwise.
+pub(super) fn pick<T: Copy>(
+    text: &str,
+    choices: &[(&str, T)],
+    vi: &Terms,
+    read: ReadOptions,
+) -> std::result::Result<T, String> {
+    let english = if read.vietnamese { vi.find(text) } else { None };
+    let key = english.map_or_else(|| text.to_ascii_lowercase(), str::to_owned);
+    if let Some(&(_, v)) = choices.iter().find(|(name, _)| *name == key) {
+        return Ok(v);
+    }
+    let names: Vec<&str> = choices.iter().map(|c| c.0).collect();
+    let hint = match vi.find(text) {
+        Some(english) if !read.vietnamese => format!(
+            " (it is Vietnamese for {english}: ImportOptions::vietnamese_values() reads it)"
+        ),
+        _ if read.vietnamese => {
+            let shown: Vec<&str> = vi.raw().iter().map(|t| t.0).take(6).collect();
+            format!(" or a Vietnamese name such as {}", shown.join(", "))
+        }
+        _ => String::new(),
+    };
+    Err(format!("{text:?} is not one of {}{hint}", names.join(", ")))
+}
+
+/// Splits `d/M/yyyy` with an optional ` H:mm` or ` H:mm:ss`.
+fn day_first(text: &str) -> Option<(Date, Option<time::Time>)> {
+    let (day, clock) = match text.split_once(' ') {
+        Some((day, clock)) => (day, Some(clock.trim())),
+        None => (text, None),
+    };
+    let number = |part: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let parts: Vec<&str> = day.split('/').collect();
+    let [d, m, y] = parts.as_slice() else { return None };
+    let month = time::Month::try_from(u8::try_from(number(m, 1..=2)?).ok()?).ok()?;
+    let year = i32::try_from(number(y, 4..=4)?).ok()?;
+    let date = Date::from_calendar_date(year, month, u8::try_from(number(d, 1..=2)?).ok()?).ok()?;
+    let clock = match clock {
+        None => None,
+        Some(clock) => {
+            let parts: Vec<u32> =
+                clock.split(':').map(|p| number(p, 1..=2)).collect::<Option<_>>()?;
+            let (h, mi, sec) = match parts.as_slice() {
+                [h, mi] => (*h, *mi, 0),
+                [h, mi, sec] => (*h, *mi, *sec),
+                _ => return None,
+            };
+            Some(time::Time::from_hms(h as u8, mi as u8, sec as u8).ok()?)
+        }
+    };
+    Some((date, clock))
+}
+
+/// Parses a date: `YYYY-MM-DD`, or `dd/MM/yyyy` when `read` says so; inside the
+/// supported range.
+pub(super) fn parse_date(t: &str, read: ReadOptions) -> Result<Date> {
+    let iso = Date::parse(t, format_description!("[year]-[month]-[day]"));
+    let date = match (iso, read.day_first) {
+        (Ok(date), _) => date,
+        (Err(_), true) => match day_first(t) {
+            Some((date, None)) => date,
+            _ => {
+                return Err(Error::invalid(
+                    "date",
+                    format!("{t:?} is not a dd/MM/yyyy or YYYY-MM-DD date"),
+                ));
+            }
+        },
+        (Err(e), false) => {
+            let hint = if day_first(t).is_some() {
+                " (dd/MM/yyyy dates are read with ImportOptions::day_first_dates())"
+            } else {
+                ""
+            };
+            return Err(Error::invalid(
+                "date",
+                format!("{t:?} is not a YYYY-MM-DD date: {e}{hint}"),
+            ));
+        }
+    };
+    check_date("date", date)?;
+    Ok(date)
+}
+
+/// Parses an instant inside the supported range: RFC 3339 with an offset; when
+/// `read` says so, also `YYYY-MM-DD HH:mm[:ss]` (or with `T`) and `dd/MM/yyyy
+/// HH:mm[:ss]` without an offset, in Vietnam time.
+pub(super) fn parse_instant(t: &str, read: ReadOptions) -> Result<OffsetDateTime> {
+    let instant = match OffsetDateTime::parse(t, &Rfc3339) {
+        Ok(instant) => instant,
+        Err(e) => {
+            let iso = time::PrimitiveDateTime::parse(
+                &t.replacen('T', " ", 1),
+                format_description!("[year]-[month]-[day] [hour]:[minute][optional [:[second]]]"),
+            )
+            .ok();
+            let dmy = if read.day_first { day_first(t) } else { None };
+            let local = iso.or_else(|| match dmy {
+                Some((day, Some(clock))) => Some(time::PrimitiveDateTime::new(day, clock)),
+                _ => None,
+            });
+            match (local, read.local) {
+                (Some(local), true) => {
+                    local.assume_offset(crate::model::time_limit::VIETNAM_OFFSET)
+                }
+                (Some(_), false) => {
+                    return Err(Error::invalid(
+                        "instant",
+                        format!(
+                            "{t:?} is not an RFC 3339 instant with offset: it has none \
+                             (ImportOptions::local_instants() reads it as +07:00)"
+                        ),
+                    ));
+                }
+                (None, _) => {
+                    let hint = match (dmy, day_first(t)) {
+                        (Some((_, None)), _) => " (a date without a time of day)".to_owned(),
+                        (None, Some(_)) => " (dd/MM/yyyy HH:mm is read with \
+                                             ImportOptions::day_first_dates() and local_instants())"
+                            .to_owned(),
+                        _ => String::new(),
+                    };
+                    return Err(Error::invalid(
+                        "instant",
+                        format!("{t:?} is not an RFC 3339 instant with offset: {e}{hint}"),
+                    ));
+                }
+            }
+        }
+    };
     check_instant("instant", instant)?;
     Ok(instant)
 }
@@ -274,7 +476,9 @@ pub(crate) fn agency(row: &Row) -> Result<Agency> {
     row.check_known(AGENCY_FIELDS)?;
     let code = agency_code(row, "code")?;
     let name = row.req("name")?;
-    let kind = row.choice("kind", KINDS)?.ok_or_else(|| row.error("kind", "is required"))?;
+    let kind = row
+        .choice("kind", KINDS, &vietnamese::KINDS)?
+        .ok_or_else(|| row.error("kind", "is required"))?;
     let default_level = match kind {
         AgencyKind::Ministry => Some(Level::Central),
         AgencyKind::Province | AgencyKind::Department => Some(Level::Province),
@@ -283,7 +487,7 @@ pub(crate) fn agency(row: &Row) -> Result<Agency> {
         AgencyKind::OneStopCentre => None,
     };
     let level = row
-        .choice("level", LEVELS)?
+        .choice("level", LEVELS, &vietnamese::LEVELS)?
         .or(default_level)
         .ok_or_else(|| row.error("level", "is required for a one-stop centre"))?;
     let parent = match row.opt("parent") {
@@ -335,7 +539,9 @@ fn announcement(row: &Row, prefix: &str) -> Result<Option<Announcement>> {
     };
     let signed = row.date(&f("signed"))?.ok_or_else(|| row.error(&f("signed"), "is required"))?;
     let effective = row.date(&f("effective"))?.unwrap_or(signed);
-    let kind = row.choice(&f("kind"), ANNOUNCEMENT_KINDS)?.unwrap_or(AnnouncementKind::New);
+    let kind = row
+        .choice(&f("kind"), ANNOUNCEMENT_KINDS, &vietnamese::ANNOUNCEMENT_KINDS)?
+        .unwrap_or(AnnouncementKind::New);
     Ok(Some(Announcement { number: number.to_owned(), signed, effective, kind }))
 }
 
@@ -345,31 +551,27 @@ pub(crate) fn procedure(row: &Row) -> Result<Procedure> {
     let name = row.req("name")?;
     let field = row.map("field", Field::new)?;
     let amount = row.amount("limit")?.ok_or_else(|| row.error("limit", "is required"))?;
-    let unit = row.choice("limit_unit", UNITS)?.unwrap_or(TimeUnit::WorkingDays);
+    let unit =
+        row.choice("limit_unit", UNITS, &vietnamese::UNITS)?.unwrap_or(TimeUnit::WorkingDays);
     let mut levels = Vec::new();
     if let Some(text) = row.opt("levels") {
         for part in text.split([';', '|']).map(str::trim).filter(|p| !p.is_empty()) {
-            let level = LEVELS
-                .iter()
-                .find(|(n, _)| *n == part.to_ascii_lowercase())
-                .map(|&(_, l)| l)
-                .ok_or_else(|| {
-                    row.error(
-                        "levels",
-                        format!("{part:?} is not central, province, district or commune"),
-                    )
-                })?;
+            let level = pick(part, LEVELS, &vietnamese::LEVELS, row.read)
+                .map_err(|e| row.error("levels", e))?;
             levels.push(level);
         }
     }
     let mut b = Procedure::builder(code, name, field, TimeLimit { amount, unit })
         .levels(&levels)
-        .online(row.choice("online", ONLINE)?.unwrap_or(OnlineLevel::None))
+        .online(row.choice("online", ONLINE, &vietnamese::ONLINE)?.unwrap_or(OnlineLevel::None))
         .full_online_eligible(row.flag("full_online_eligible")?)
         .national_portal(row.flag("national_portal")?)
         .fee(row.flag("fee_bearing")?, row.flag("online_payment")?)
         .paper_result(row.flag("paper_result")?)
-        .status(row.choice("status", STATUSES)?.unwrap_or(ProcedureStatus::InForce));
+        .status(
+            row.choice("status", STATUSES, &vietnamese::STATUSES)?
+                .unwrap_or(ProcedureStatus::InForce),
+        );
     if let Some(agency) = row.opt("handling_agency") {
         b = b.handling_agency(agency);
     }
@@ -393,17 +595,25 @@ pub(crate) fn procedure(row: &Row) -> Result<Procedure> {
 
 pub(crate) fn new_dossier(row: &Row) -> Result<NewDossier> {
     row.check_known(DOSSIER_FIELDS)?;
-    Ok(NewDossier {
+    let new = NewDossier {
         code: row.map("code", DossierCode::new)?,
         procedure: row.map("procedure", ProcedureCode::new)?,
         agency: agency_code(row, "agency")?,
         channel: row
-            .choice("channel", CHANNELS)?
+            .choice("channel", CHANNELS, &vietnamese::CHANNELS)?
             .ok_or_else(|| row.error("channel", "is required"))?,
         received_at: row.instant("received_at")?,
         digitised: row.flag("digitised")?,
         reused_data: row.flag("reused_data")?,
-    })
+    };
+    // The appointment an export shows (Ngày hẹn trả) is checked to be a date or an
+    // instant, then left out: the store computes its own from the procedure's
+    // limit and its calendar, and a report must not mix the two.
+    let read = row.read;
+    row.opt_map("appointment", |t| {
+        parse_date(t, read).map(drop).or_else(|_| parse_instant(t, read).map(drop))
+    })?;
+    Ok(new)
 }
 
 fn reason(row: &Row, required: bool) -> Result<String> {
@@ -422,7 +632,9 @@ fn reason(row: &Row, required: bool) -> Result<String> {
 
 pub(crate) fn action(row: &Row) -> Result<(OffsetDateTime, Action)> {
     let at = row.instant("at")?;
-    let name = row.req("action")?.to_ascii_lowercase();
+    let text = row.req("action")?;
+    let english = if row.read.vietnamese { vietnamese::ACTIONS.find(text) } else { None };
+    let name = english.map_or_else(|| text.to_ascii_lowercase(), str::to_owned);
     let action = match name.as_str() {
         "transfer" => Action::Transfer { to: agency_code(row, "to")? },
         "request_supplement" => Action::RequestSupplement { reason: reason(row, false)? },
@@ -439,14 +651,22 @@ pub(crate) fn action(row: &Row) -> Result<(OffsetDateTime, Action)> {
         "return_result" => Action::ReturnResult,
         "withdraw" => Action::Withdraw,
         "pay" => Action::Pay { online: row.flag("online")? },
-        other => {
-            return Err(row.error(
-                "action",
-                format!(
-                    "{other:?} is not one of transfer, request_supplement, supplement, extend, \
-                     refuse, resolve, return_result, withdraw, pay"
-                ),
-            ));
+        _ => {
+            let names: [(&str, ()); 9] = [
+                ("transfer", ()),
+                ("request_supplement", ()),
+                ("supplement", ()),
+                ("extend", ()),
+                ("refuse", ()),
+                ("resolve", ()),
+                ("return_result", ()),
+                ("withdraw", ()),
+                ("pay", ()),
+            ];
+            let reason = pick(text, &names, &vietnamese::ACTIONS, row.read)
+                .err()
+                .unwrap_or_else(|| format!("{text:?} is not an action"));
+            return Err(row.error("action", reason));
         }
     };
     Ok((at, action))
@@ -459,8 +679,12 @@ fn date_text(d: Date) -> String {
     d.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
 
+/// An instant as RFC 3339 in Vietnam time (`2024-03-04T08:15:00+07:00`).
 pub(crate) fn instant_text(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
+    t.checked_to_offset(crate::model::time_limit::VIETNAM_OFFSET)
+        .unwrap_or(t)
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
@@ -811,42 +1035,13 @@ pub(crate) fn import_dossiers(
     Ok(())
 }
 
-/// Names the row of `pending` that a failed batch was rejected for.
+/// Names the row of `pending` that a failed batch was rejected for: the batch is
+/// replayed in memory, row by row, and the first row the store would refuse is
+/// named with its own error. Only when the replay finds nothing (the store failed
+/// for a reason of its own) is the batch's first row named.
 fn locate(store: &Store, pending: &[Pending], error: Error) -> Error {
-    let first = |code: &str| pending.iter().find(|p| p.code.as_str() == code);
-    let found = match &error {
-        Error::Duplicate { kind: RecordKind::Dossier, id } => {
-            let receipts: Vec<&Pending> =
-                pending.iter().filter(|p| p.receipt.is_some() && p.code.as_str() == id).collect();
-            // A code already stored: its first row here; a code twice in the batch: the second.
-            let stored = receipts
-                .first()
-                .is_some_and(|p| matches!(store.dossiers().get(&p.code), Ok(Some(_))));
-            let p = if stored {
-                receipts.first().copied()
-            } else {
-                receipts.get(1).or(receipts.first()).copied()
-            };
-            p.map(|p| (p, "code"))
-        }
-        Error::NotFound { kind: RecordKind::Dossier, id } => first(id).map(|p| (p, "dossier")),
-        Error::InvalidTransition { dossier, .. } => {
-            fold_locate(store, pending, dossier).map(|p| (p, "action"))
-        }
-        Error::NotFound { kind: RecordKind::Agency, id } => pending
-            .iter()
-            .find(|p| matches!(&p.action, Some((_, Action::Transfer { to })) if to.as_str() == id))
-            .map(|p| (p, "to"))
-            .or_else(|| {
-                pending
-                    .iter()
-                    .find(|p| p.receipt.as_ref().is_some_and(|r| r.agency.as_str() == id))
-                    .map(|p| (p, "agency"))
-            }),
-        _ => None,
-    };
-    match found {
-        Some((p, field)) => p.row.error(field, error.to_string()),
+    match replay(store, pending) {
+        Some((p, e)) => p.row.error(field_of_batch_error(&e, p), e.to_string()),
         None => match pending.first() {
             Some(p) => p.row.error("", format!("in the batch starting here: {error}")),
             None => error,
@@ -854,22 +1049,69 @@ fn locate(store: &Store, pending: &[Pending], error: Error) -> Error {
     }
 }
 
-/// Replays the batch's rows for `code` on the stored dossier (or its receipt in
-/// the batch) and returns the first row the lifecycle refuses.
-fn fold_locate<'a>(store: &Store, pending: &'a [Pending], code: &str) -> Option<&'a Pending> {
-    let mine: Vec<&Pending> = pending.iter().filter(|p| p.code.as_str() == code).collect();
-    let mut dossier = match mine.iter().find_map(|p| p.receipt.as_ref()) {
-        Some(new) => store.preview_receipt(new).ok()?,
-        None => store.dossiers().get(&mine.first()?.code).ok()??,
-    };
-    for p in mine {
+/// The row field a batch error is about.
+fn field_of_batch_error(error: &Error, p: &Pending) -> &'static str {
+    let receipt = p.receipt.is_some();
+    match error {
+        Error::Duplicate { .. } => "code",
+        Error::NotFound { kind: RecordKind::Dossier, .. } => "dossier",
+        Error::NotFound { kind: RecordKind::Procedure, .. } => "procedure",
+        Error::NotFound { kind: RecordKind::Agency, .. } if !receipt => "to",
+        Error::NotFound { kind: RecordKind::Agency, .. } => "agency",
+        Error::InvalidInput { field, .. } => {
+            let name = field.rsplit('.').next().unwrap_or(field);
+            let known = if receipt { DOSSIER_FIELDS } else { EVENT_FIELDS };
+            match known.iter().find(|f| **f == name) {
+                Some(f) => f,
+                None if receipt => "",
+                None => "action",
+            }
+        }
+        _ if receipt => "",
+        _ => "action",
+    }
+}
+
+/// Replays the batch's rows on in-memory dossiers (receipts previewed, stored
+/// dossiers read) and returns the first row the store refuses, with its error.
+fn replay<'a>(store: &Store, pending: &'a [Pending]) -> Option<(&'a Pending, Error)> {
+    let mut dossiers: HashMap<&str, crate::model::dossier::Dossier> = HashMap::new();
+    let mut received: HashSet<&str> = HashSet::new();
+    for p in pending {
+        let code = p.code.as_str();
+        if let Some(new) = &p.receipt {
+            let duplicate = Error::Duplicate { kind: RecordKind::Dossier, id: code.to_owned() };
+            if !received.insert(code) {
+                return Some((p, duplicate));
+            }
+            match store.dossiers().get(&p.code) {
+                Ok(Some(_)) => return Some((p, duplicate)),
+                Ok(None) => {}
+                Err(e) => return Some((p, e)),
+            }
+            match store.preview_receipt(new) {
+                Ok(d) => dossiers.insert(code, d),
+                Err(e) => return Some((p, e)),
+            };
+        }
         let Some((at, action)) = &p.action else { continue };
+        if !dossiers.contains_key(code) {
+            match store.dossiers().get(&p.code) {
+                Ok(Some(d)) => dossiers.insert(code, d),
+                Ok(None) => {
+                    let e = Error::NotFound { kind: RecordKind::Dossier, id: code.to_owned() };
+                    return Some((p, e));
+                }
+                Err(e) => return Some((p, e)),
+            };
+        }
+        let dossier = dossiers.get_mut(code)?;
         let calendar = store.calendar_for(&dossier.header().agency);
         let applied = action
-            .to_event(&dossier, *at, &calendar, store.counting_mode())
+            .to_event(dossier, *at, &calendar, store.counting_mode())
             .and_then(|event| dossier.apply(event));
-        if applied.is_err() {
-            return Some(p);
+        if let Err(e) = applied {
+            return Some((p, e));
         }
     }
     None

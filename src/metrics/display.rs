@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The language of displayed labels and numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Lang {
     /// Vietnamese: `.` groups thousands, `,` is the decimal mark.
     #[default]
@@ -45,6 +46,15 @@ pub fn format_count(n: i64, lang: Lang) -> String {
     out
 }
 
+/// Rounds `x` to `decimals` decimals half away from zero on the decimal value, as
+/// people round by hand (28.125 → 28.13), not the binary float's half-even: the
+/// number [`format_decimal`] shows.
+pub(crate) fn round_decimal(x: f64, decimals: usize) -> f64 {
+    let scale = 10f64.powi(decimals as i32);
+    let magnitude = (x.abs() * scale + 0.5 + 1e-9).floor() / scale;
+    if x < 0.0 { -magnitude } else { magnitude }
+}
+
 /// Formats a number with `decimals` decimals and thousands separators.
 ///
 /// ```
@@ -56,10 +66,7 @@ pub fn format_decimal(x: f64, decimals: usize, lang: Lang) -> String {
     if !x.is_finite() {
         return "–".to_owned();
     }
-    // Round half away from zero on the decimal value, as people round by hand
-    // (28.125 → 28.13), not the binary float's half-even.
-    let scale = 10f64.powi(decimals as i32);
-    let rounded = (x.abs() * scale + 0.5 + 1e-9).floor() / scale;
+    let rounded = round_decimal(x, decimals).abs();
     let text = format!("{rounded:.decimals$}");
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let int: i64 = int.parse().unwrap_or(0);

@@ -177,6 +177,7 @@ pub struct PlanProgress {
     /// The plan's year.
     pub year: i32,
     /// The date.
+    #[serde(with = "crate::serde_forms::one")]
     pub as_of: Date,
     /// Tasks existing on the date.
     pub tasks: u64,

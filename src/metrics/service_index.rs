@@ -41,6 +41,7 @@ use crate::model::time_limit::vietnam_date;
 
 /// What the store measured for one indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Measurement {
     /// A ratio; `None` when the denominator is 0.
     Ratio(Option<Ratio>),
@@ -53,6 +54,7 @@ pub enum Measurement {
 
 /// Why an indicator has no points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Unscored {
     /// The denominator was 0 (or a tracked statistic had nothing to measure).
     EmptyDenominator,
@@ -309,6 +311,7 @@ impl fmt::Display for ServiceIndex {
 
 /// Which side of an indicator's ratio to list dossiers for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Trace {
     /// The dossiers counted in the numerator.
     Numerator,
@@ -339,6 +342,7 @@ impl Membership {
 /// The indicators computed from dossiers, with their per-dossier rule (the slow
 /// definition the store's counters agree with).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DossierIndicator {
     /// 2.1, on time under the Subtract rule.
     OnTime,

@@ -10,6 +10,7 @@ use crate::{Error, Result};
 
 /// The level of government an agency belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Ministries and central agencies (cấp trung ương).
     Central,
@@ -48,6 +49,7 @@ impl Level {
 
 /// What an agency is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AgencyKind {
     /// A ministry or ministry-level agency (bộ, cơ quan ngang bộ).
     Ministry,
@@ -236,7 +238,9 @@ struct AgencyParts {
     level: Level,
     parent: Option<AgencyCode>,
     unit: Option<AdminUnitCode>,
+    #[serde(default, with = "crate::serde_forms::option")]
     valid_from: Option<Date>,
+    #[serde(default, with = "crate::serde_forms::option")]
     valid_to: Option<Date>,
 }
 

@@ -72,22 +72,29 @@ impl std::fmt::Display for FeedbackId {
 
 /// What a feedback item is about (766 indicator 5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FeedbackKind {
     /// About regulations or administrative procedures (quy định, TTHC).
+    #[serde(alias = "Regulation")]
     Regulation,
     /// About the conduct of officials and staff (hành vi của cán bộ, công chức).
+    #[serde(alias = "Staff")]
     Staff,
 }
 
 /// The sender's satisfaction response after the answer (766 indicator 5.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     /// No response. On the national portal, as many likes as dislikes or none.
     #[default]
+    #[serde(alias = "None")]
     None,
     /// Satisfied.
+    #[serde(alias = "Satisfied")]
     Satisfied,
     /// Not satisfied. On the national portal, more dislikes than likes.
+    #[serde(alias = "NotSatisfied")]
     NotSatisfied,
 }
 
@@ -366,11 +373,16 @@ impl Feedback {
 struct FeedbackParts {
     id: FeedbackId,
     agency: AgencyCode,
+    #[serde(with = "crate::serde_forms::one")]
     received_at: OffsetDateTime,
     kind: FeedbackKind,
+    #[serde(default, with = "crate::serde_forms::option")]
     transferred_at: Option<OffsetDateTime>,
+    #[serde(default, with = "crate::serde_forms::option")]
     supplement_requested_at: Option<OffsetDateTime>,
+    #[serde(default, with = "crate::serde_forms::option")]
     answered_at: Option<OffsetDateTime>,
+    #[serde(default, with = "crate::serde_forms::option")]
     rejected_at: Option<OffsetDateTime>,
     satisfaction: Satisfaction,
     further_complaint: bool,

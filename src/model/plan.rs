@@ -172,8 +172,11 @@ impl ReformPlan {
 struct PlanTaskParts {
     id: String,
     title: String,
+    #[serde(with = "crate::serde_forms::one")]
     created: Date,
+    #[serde(with = "crate::serde_forms::one")]
     deadline: Date,
+    #[serde(default, with = "crate::serde_forms::option")]
     completed: Option<Date>,
 }
 

@@ -14,6 +14,7 @@ use crate::{Error, Result};
 /// Decree 42/2022 replaced the four legacy levels with "partial" and "full"; the
 /// usual mapping is levels 1–2 → none, 3 → partial, 4 → full (a convention, not law).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OnlineLevel {
     /// Not an online service (information and forms only at most).
     None,
@@ -48,6 +49,7 @@ impl OnlineLevel {
 
 /// Whether a procedure is in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProcedureStatus {
     /// In force (còn hiệu lực).
     InForce,
@@ -57,6 +59,7 @@ pub enum ProcedureStatus {
 
 /// What an announcement decision (quyết định công bố) did to a procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AnnouncementKind {
     /// A new procedure (ban hành mới).
     New,
@@ -74,8 +77,10 @@ pub struct Announcement {
     /// The decision number, such as `892/QĐ-UBND`.
     pub number: String,
     /// The signing date.
+    #[serde(with = "crate::serde_forms::one")]
     pub signed: Date,
     /// The date the decision takes effect.
+    #[serde(with = "crate::serde_forms::one")]
     pub effective: Date,
     /// What it did.
     pub kind: AnnouncementKind,
@@ -375,6 +380,7 @@ struct ProcedureParts {
     online_payment: bool,
     paper_result: bool,
     status: ProcedureStatus,
+    #[serde(with = "crate::serde_forms::one")]
     effective_from: Date,
     announcements: Vec<Announcement>,
 }

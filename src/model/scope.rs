@@ -15,6 +15,7 @@ use crate::{Error, Result};
 /// Which dossiers a report counts. A dossier counts for the agency responsible at
 /// receipt; transfers do not move it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Every dossier in the store.
     All,
@@ -265,7 +266,9 @@ impl Period {
 /// The serde form of a [`Period`]: deserializing goes through [`Period::new`].
 #[derive(Serialize, Deserialize)]
 struct PeriodParts {
+    #[serde(with = "crate::serde_forms::one")]
     from: Date,
+    #[serde(with = "crate::serde_forms::one")]
     to: Date,
 }
 

@@ -110,6 +110,7 @@ pub fn start_of_day(date: Date) -> OffsetDateTime {
 
 /// The unit a time limit is expressed in (`DonViTinh` in the national feed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
     /// Working hours over the agency's working-time table.
     WorkingHours,

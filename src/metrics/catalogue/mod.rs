@@ -42,6 +42,7 @@ fn count(n: u64, lang: Lang) -> String {
 
 /// Which procedures catalogue statistics cover.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CatalogueScope {
     /// Every procedure.
     #[default]
@@ -174,6 +175,7 @@ pub fn versions_in_force<'a>(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueStats {
     /// The date.
+    #[serde(with = "crate::serde_forms::one")]
     pub as_of: Date,
     /// The scope.
     pub scope: CatalogueScope,

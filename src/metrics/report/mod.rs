@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::display::{Lang, format_count, format_percent};
+use crate::metrics::display::{Lang, format_count, format_percent, round_decimal};
 use crate::model::dossier::{Channel, ClockRule, Dossier, DossierStatus, Outcome};
 use crate::model::measure::{Counts, Measure};
 use crate::model::scope::{Dmy, Period};
@@ -21,7 +21,19 @@ use crate::{Error, Result};
 /// assert_eq!(r.display(Lang::Vi), "28,13 % (18/64)");
 /// assert!(cchc::Ratio::new(1, 0).is_none());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// In JSON it carries the percent as the text shows it, rounded to two decimals
+/// (read back, the percent is ignored: it follows from the other two):
+///
+/// ```
+/// let r = cchc::Ratio::new(5, 6).expect("denominator is not zero");
+/// assert_eq!(
+///     serde_json::to_string(&r)?,
+///     r#"{"numerator":5,"denominator":6,"percent":83.33}"#
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct Ratio {
     /// The numerator.
     pub numerator: u64,
@@ -42,6 +54,11 @@ impl Ratio {
     pub fn percent(&self) -> f64 {
         self.value() * 100.0
     }
+    /// Returns the percent as the text shows it: rounded to two decimals, half away
+    /// from zero (18/64 = 28.125 % shows as 28.13).
+    pub fn percent_shown(&self) -> f64 {
+        round_decimal(self.percent(), 2)
+    }
     /// Formats as `28,13 % (18/64)` in the given language.
     pub fn display(&self, lang: Lang) -> String {
         format!(
@@ -50,6 +67,24 @@ impl Ratio {
             format_count(self.numerator as i64, lang),
             format_count(self.denominator as i64, lang)
         )
+    }
+}
+
+impl Serialize for Ratio {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // Compact formats keep the two fields the derived reader expects in order.
+        let readable = serializer.is_human_readable();
+        let mut s = serializer.serialize_struct("Ratio", if readable { 3 } else { 2 })?;
+        s.serialize_field("numerator", &self.numerator)?;
+        s.serialize_field("denominator", &self.denominator)?;
+        if readable {
+            s.serialize_field("percent", &self.percent_shown())?;
+        }
+        s.end()
     }
 }
 
@@ -102,7 +137,15 @@ impl fmt::Display for Ratio {
 /// assert_eq!(north.received_online, 7);
 /// # Ok::<(), cchc::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// # Serde form
+///
+/// The fields as they are, then, in a human-readable format such as JSON, the
+/// figures the text shows: `totals` (`received_in_period`, `direct_and_postal`,
+/// `received_total`, `resolved_total`, `in_progress_total`) and `rates` (every rate
+/// method, each a [`Ratio`] with its shown percent, or `null` when undefined). They
+/// follow from the fields, so reading a report back ignores them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct OneStopReport {
     /// The period.
     pub period: Period,
@@ -157,6 +200,99 @@ pub struct OneStopReport {
     /// Of those, issued later than the calendar day before the due day.
     pub late_apologies: u64,
 }
+
+impl Serialize for OneStopReport {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// The totals the text shows.
+        #[derive(Serialize)]
+        struct Totals {
+            received_in_period: u64,
+            direct_and_postal: u64,
+            received_total: u64,
+            resolved_total: u64,
+            in_progress_total: u64,
+        }
+        /// The rates the text and the CSV show.
+        #[derive(Serialize)]
+        struct Rates {
+            on_time_rate: Option<Ratio>,
+            on_time_rate_with_overdue: Option<Ratio>,
+            on_time_rate_of_received: Option<Ratio>,
+            resolved_rate_of_received: Option<Ratio>,
+            late_rate: Option<Ratio>,
+            online_rate: Option<Ratio>,
+            postal_share: Option<Ratio>,
+            digitised_rate: Option<Ratio>,
+            e_result_rate: Option<Ratio>,
+            online_payment_rate: Option<Ratio>,
+        }
+        // Compact formats keep exactly the fields the derived reader expects.
+        let readable = serializer.is_human_readable();
+        let mut s =
+            serializer.serialize_struct("OneStopReport", FIELDS + 2 * usize::from(readable))?;
+        s.serialize_field("period", &self.period)?;
+        s.serialize_field("rule", &self.rule)?;
+        s.serialize_field("received_online", &self.received_online)?;
+        s.serialize_field("received_direct", &self.received_direct)?;
+        s.serialize_field("received_postal", &self.received_postal)?;
+        s.serialize_field("carried_over", &self.carried_over)?;
+        s.serialize_field("resolved_early", &self.resolved_early)?;
+        s.serialize_field("resolved_on_time", &self.resolved_on_time)?;
+        s.serialize_field("resolved_late", &self.resolved_late)?;
+        s.serialize_field("in_progress_not_due", &self.in_progress_not_due)?;
+        s.serialize_field("in_progress_overdue", &self.in_progress_overdue)?;
+        s.serialize_field("waiting_supplement", &self.waiting_supplement)?;
+        s.serialize_field("refused", &self.refused)?;
+        s.serialize_field("withdrawn", &self.withdrawn)?;
+        s.serialize_field("returned", &self.returned)?;
+        s.serialize_field("digitised", &self.digitised)?;
+        s.serialize_field("reused_data", &self.reused_data)?;
+        s.serialize_field("fee_bearing", &self.fee_bearing)?;
+        s.serialize_field("paid_online", &self.paid_online)?;
+        s.serialize_field("e_results", &self.e_results)?;
+        s.serialize_field("resolved_paper_result", &self.resolved_paper_result)?;
+        s.serialize_field("e_results_paper_result", &self.e_results_paper_result)?;
+        s.serialize_field("transferred", &self.transferred)?;
+        s.serialize_field("supplement_requests", &self.supplement_requests)?;
+        s.serialize_field("extended", &self.extended)?;
+        s.serialize_field("late_apologies", &self.late_apologies)?;
+        if readable {
+            s.serialize_field(
+                "totals",
+                &Totals {
+                    received_in_period: self.received_in_period(),
+                    direct_and_postal: self.direct_and_postal(),
+                    received_total: self.received_total(),
+                    resolved_total: self.resolved_total(),
+                    in_progress_total: self.in_progress_total(),
+                },
+            )?;
+            s.serialize_field(
+                "rates",
+                &Rates {
+                    on_time_rate: self.on_time_rate(),
+                    on_time_rate_with_overdue: self.on_time_rate_with_overdue(),
+                    on_time_rate_of_received: self.on_time_rate_of_received(),
+                    resolved_rate_of_received: self.resolved_rate_of_received(),
+                    late_rate: self.late_rate(),
+                    online_rate: self.online_rate(),
+                    postal_share: self.postal_share(),
+                    digitised_rate: self.digitised_rate(),
+                    e_result_rate: self.e_result_rate(),
+                    online_payment_rate: self.online_payment_rate(),
+                },
+            )?;
+        }
+        s.end()
+    }
+}
+
+/// The number of fields of [`OneStopReport`], each written by its `Serialize`.
+const FIELDS: usize = 26;
 
 fn non_negative(x: i64) -> u64 {
     u64::try_from(x).unwrap_or(0)
@@ -727,6 +863,7 @@ impl ReportAccumulator {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backlog {
     /// The instant the backlog is taken at (UTC).
+    #[serde(with = "crate::serde_forms::one")]
     pub at: time::OffsetDateTime,
     /// The clock rule used for "overdue".
     pub rule: ClockRule,

@@ -353,3 +353,62 @@ fn backlogs_merge_at_one_instant_and_rule_only() {
     ));
     assert_eq!(left, whole);
 }
+
+/// Issue 19 §2: the report's JSON has readable dates and names, the totals and the
+/// rates as the text shows them, and reads back to the same report.
+#[test]
+fn the_json_form_is_readable_with_totals_and_shown_rates() {
+    // The March sample of docs/import.md: 4 online, 3 direct, 1 postal; 4 early,
+    // 1 on time, 1 late; 5 fee-bearing of which 2 paid online.
+    let mut r = OneStopReport::empty(Period::month(2024, 3).unwrap(), ClockRule::Restart);
+    (r.received_online, r.received_direct, r.received_postal) = (4, 3, 1);
+    (r.resolved_early, r.resolved_on_time, r.resolved_late) = (4, 1, 1);
+    (r.fee_bearing, r.paid_online) = (5, 2);
+    let v = serde_json::to_value(r).unwrap();
+    assert_eq!(v["period"], serde_json::json!({"from": "2024-03-01", "to": "2024-03-31"}));
+    assert_eq!(v["rule"], "restart");
+    assert_eq!(
+        v["totals"],
+        serde_json::json!({
+            "received_in_period": 8,
+            "direct_and_postal": 4,
+            "received_total": 8,
+            "resolved_total": 6,
+            "in_progress_total": 0,
+        })
+    );
+    let rates = &v["rates"];
+    // 5/6 = 83.333… % shows as 83,33 %; 1/6 = 16.666… % as 16,67 %.
+    assert_eq!(
+        rates["on_time_rate"],
+        serde_json::json!({"numerator": 5, "denominator": 6, "percent": 83.33})
+    );
+    assert_eq!(rates["late_rate"]["percent"], 16.67);
+    assert_eq!(rates["online_rate"]["percent"], 50.0);
+    assert_eq!(rates["online_payment_rate"]["percent"], 40.0);
+    assert_eq!(rates["on_time_rate_of_received"]["percent"], 62.5);
+    assert_eq!(rates["digitised_rate"]["percent"], 0.0);
+    // Nothing is in progress or overdue: (5 + 0) / (6 + 0).
+    assert_eq!(rates["on_time_rate_with_overdue"]["numerator"], 5);
+    assert_eq!(rates.as_object().unwrap().len(), 10);
+    assert_eq!(serde_json::from_value::<OneStopReport>(v).unwrap(), r);
+
+    // Every field is written: a report with a different value in each reads back equal.
+    let mut value = serde_json::to_value(OneStopReport::empty(
+        Period::quarter(2024, 1).unwrap(),
+        ClockRule::Subtract,
+    ))
+    .unwrap();
+    let mut next = 0u64;
+    for v in value.as_object_mut().unwrap().values_mut() {
+        if v.is_u64() {
+            next += 1;
+            *v = Value::from(next);
+        }
+    }
+    assert_eq!(next, 24);
+    let distinct: OneStopReport = serde_json::from_value(value).unwrap();
+    let again = serde_json::to_value(distinct).unwrap();
+    assert_eq!(again["rule"], "subtract");
+    assert_eq!(serde_json::from_value::<OneStopReport>(again).unwrap(), distinct);
+}

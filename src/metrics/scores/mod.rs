@@ -574,6 +574,7 @@ pub fn rank_index_scores(scores: &[IndexScore]) -> Result<Ranking> {
 /// every labelled example found; **Khá 70–<80 and Trung bình 50–<70 are
 /// inferred \[I\], not verified** (DOMAIN §1.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Band {
     /// Xuất sắc (excellent): 90–100.
     XuatSac,
@@ -638,6 +639,7 @@ impl fmt::Display for Band {
 
 /// PAPI's four performance groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum QuartileGroup {
     /// Nhóm đạt điểm cao nhất (highest).
     Highest,
@@ -698,6 +700,7 @@ impl fmt::Display for QuartileGroup {
 
 /// A target on a value or a rank.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Target {
     /// Met when the value is at least this (on-time rate ≥ 95 %).
     AtLeast(f64),

@@ -16,11 +16,14 @@ use crate::{Error, Result};
 
 /// Whom an announcement applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AnnouncementScope {
     /// Every agency of the store (a Prime Minister's decision, a ministry's notice).
+    #[serde(alias = "Country")]
     Country,
     /// One agency (a one-stop shop's own closing or opening day), on top of the
     /// country's announcements.
+    #[serde(alias = "Agency")]
     Agency(AgencyCode),
 }
 
@@ -152,7 +155,9 @@ impl CalendarAnnouncement {
 struct AnnouncementParts {
     scope: AnnouncementScope,
     source: String,
+    #[serde(with = "crate::serde_forms::seq")]
     days_off: Vec<Date>,
+    #[serde(with = "crate::serde_forms::seq")]
     working_days: Vec<Date>,
 }
 

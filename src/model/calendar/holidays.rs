@@ -91,6 +91,7 @@ pub const ANNOUNCED_YEARS: std::ops::RangeInclusive<i32> = 2010..=2026;
 
 /// A statutory public holiday (ngày nghỉ lễ, Tết).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Holiday {
     /// Tết Dương lịch, 1 January.
     NewYear,
@@ -141,8 +142,10 @@ pub struct YearSchedule {
     /// The year the announcement is for.
     pub year: i32,
     /// Days off.
+    #[serde(with = "crate::serde_forms::seq")]
     pub days_off: Vec<Date>,
     /// Weekend days that are worked.
+    #[serde(with = "crate::serde_forms::seq")]
     pub working_days: Vec<Date>,
 }
 

@@ -56,6 +56,7 @@ pub use holidays::{AnnouncementSource, Holiday, YearSchedule};
 pub use lunar::{LunarDate, lunar_to_solar, solar_to_lunar};
 
 use crate::model::time_limit::{TimeLimit, TimeUnit, VIETNAM_OFFSET};
+use crate::serde_forms::Readable;
 use crate::{Error, Result};
 
 /// How far (in calendar days) a search for a working day goes before it
@@ -75,7 +76,10 @@ const DEFAULT_CUTOFF: Time = time!(15:00);
 /// A day's working-time table: one or more sessions (ca làm việc), ordered
 /// and not overlapping, each within the day.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "Vec<(Time, Time)>", into = "Vec<(Time, Time)>")]
+#[serde(
+    try_from = "Vec<(Readable<Time>, Readable<Time>)>",
+    into = "Vec<(Readable<Time>, Readable<Time>)>"
+)]
 pub struct WorkingHours {
     sessions: Vec<(Time, Time)>,
 }
@@ -146,8 +150,24 @@ impl From<WorkingHours> for Vec<(Time, Time)> {
     }
 }
 
+/// The serde form: sessions as `["07:30", "11:30"]` pairs.
+impl TryFrom<Vec<(Readable<Time>, Readable<Time>)>> for WorkingHours {
+    type Error = Error;
+
+    fn try_from(sessions: Vec<(Readable<Time>, Readable<Time>)>) -> Result<Self> {
+        Self::new(sessions.into_iter().map(|(start, end)| (start.0, end.0)).collect())
+    }
+}
+
+impl From<WorkingHours> for Vec<(Readable<Time>, Readable<Time>)> {
+    fn from(hours: WorkingHours) -> Self {
+        hours.sessions.into_iter().map(|(start, end)| (Readable(start), Readable(end))).collect()
+    }
+}
+
 /// How a time limit in working days or hours is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CountingMode {
     /// In working time over the working-time table, from the receipt instant
     /// (one working day = eight working hours). The project's default.
@@ -158,6 +178,7 @@ pub enum CountingMode {
     /// the last session of the last counted day.
     WholeDays {
         /// Receipts at or after this time of day count from the next working day.
+        #[serde(with = "crate::serde_forms::one")]
         cutoff: Time,
     },
 }
@@ -214,12 +235,15 @@ pub struct WorkCalendar {
 /// The serialized form of a [`WorkCalendar`].
 #[derive(Serialize, Deserialize)]
 struct CalendarSpec {
+    #[serde(with = "crate::serde_forms::seq")]
     weekend: Vec<Weekday>,
     hours: WorkingHours,
-    hours_on: Vec<(Weekday, WorkingHours)>,
+    hours_on: Vec<(Readable<Weekday>, WorkingHours)>,
     public_holidays: bool,
     announcements: Vec<YearSchedule>,
+    #[serde(with = "crate::serde_forms::seq")]
     days_off: Vec<Date>,
+    #[serde(with = "crate::serde_forms::seq")]
     working_days: Vec<Date>,
 }
 
@@ -228,7 +252,7 @@ impl From<WorkCalendar> for CalendarSpec {
         Self {
             weekend: calendar.weekend(),
             hours: calendar.hours,
-            hours_on: calendar.hours_on,
+            hours_on: calendar.hours_on.into_iter().map(|(d, h)| (Readable(d), h)).collect(),
             public_holidays: calendar.public_holidays,
             announcements: calendar.announcements,
             days_off: calendar.days_off,
@@ -244,7 +268,7 @@ impl TryFrom<CalendarSpec> for WorkCalendar {
         let mut calendar = Self::plain().with_weekend(&spec.weekend)?;
         calendar.public_holidays = spec.public_holidays;
         calendar.hours = spec.hours;
-        for (weekday, hours) in spec.hours_on {
+        for (Readable(weekday), hours) in spec.hours_on {
             calendar.set_hours_on(weekday, hours);
         }
         for announcement in spec.announcements {

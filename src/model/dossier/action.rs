@@ -15,6 +15,7 @@ use crate::{Error, Result};
 /// Something done to a dossier after receipt. The store turns it into a
 /// [`LifecycleEvent`] with [`Action::to_event`], computing what needs the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Action {
     /// Transfer to another agency (liên thông).
@@ -33,6 +34,7 @@ pub enum Action {
     /// Apologise and give a new appointment (once).
     Extend {
         /// The new appointment.
+        #[serde(with = "crate::serde_forms::one")]
         new_appointment: OffsetDateTime,
         /// The reason.
         reason: String,

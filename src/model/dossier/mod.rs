@@ -23,6 +23,7 @@ use crate::{Error, Result};
 /// How a dossier was submitted (`KenhThucHien` in the national feed: 1 direct,
 /// 2 online, 3 postal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// At the one-stop desk (trực tiếp).
     Direct,
@@ -34,6 +35,7 @@ pub enum Channel {
 
 /// Which clock rule times a dossier after a supplement request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ClockRule {
     /// Decree 61/2018 Art. 19(4): the time limit restarts from zero when the complete
     /// dossier is received. The default for the periodic report.
@@ -47,6 +49,7 @@ pub enum ClockRule {
 
 /// Whether a dossier finished early, on time or late.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Finished on a calendar day (Vietnam time) before the day of the due instant.
     Early,
@@ -71,6 +74,7 @@ pub fn classify(finished: OffsetDateTime, due: OffsetDateTime) -> Outcome {
 
 /// Where a dossier is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DossierStatus {
     /// Received and being handled (đang giải quyết).
     Processing,
@@ -108,11 +112,13 @@ impl DossierStatus {
 /// What happened to a dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// Received complete, with the appointment (hẹn trả, `NgayHenTra`) given on the
     /// receipt (Mẫu 01).
     Received {
         /// The due instant computed from the procedure's limit at receipt.
+        #[serde(with = "crate::serde_forms::one")]
         appointment: OffsetDateTime,
     },
     /// Transferred to another agency (liên thông). Does not move the dossier between
@@ -130,12 +136,14 @@ pub enum EventKind {
     Supplemented {
         /// The due instant under [`ClockRule::Restart`]: the full limit counted again
         /// from this event.
+        #[serde(with = "crate::serde_forms::one")]
         restart_due: OffsetDateTime,
     },
     /// An apology letter with a new appointment (Mẫu 04). Allowed once; the dossier is
     /// still measured against its due instant.
     Extended {
         /// The new appointment promised to the applicant.
+        #[serde(with = "crate::serde_forms::one")]
         new_appointment: OffsetDateTime,
         /// The reason given.
         reason: String,
@@ -186,6 +194,7 @@ impl EventKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LifecycleEvent {
     /// When it happened.
+    #[serde(with = "crate::serde_forms::one")]
     pub at: OffsetDateTime,
     /// What happened.
     pub kind: EventKind,

@@ -24,6 +24,7 @@ pub struct NewDossier {
     /// How it was submitted.
     pub channel: Channel,
     /// When it was received complete.
+    #[serde(with = "crate::serde_forms::one")]
     pub received_at: OffsetDateTime,
     /// Whether its components were digitised at reception.
     pub digitised: bool,
@@ -89,5 +90,40 @@ impl NewDossier {
             reused_data: self.reused_data,
         };
         Dossier::open(header, self.received_at, appointment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::dossier::Action;
+    use time::macros::datetime;
+
+    #[test]
+    fn receipts_and_actions_read_as_json() {
+        let new = NewDossier {
+            code: DossierCode::new("000.00.01.H49-240304-0001").unwrap(),
+            procedure: ProcedureCode::new("1.004227").unwrap(),
+            agency: AgencyCode::new("000.00.01.H49").unwrap(),
+            channel: Channel::Online,
+            received_at: datetime!(2024-03-04 02:00 UTC),
+            digitised: true,
+            reused_data: false,
+        };
+        let json = serde_json::to_string(&new).unwrap();
+        assert!(json.contains(r#""received_at":"2024-03-04T09:00:00+07:00""#), "{json}");
+        assert!(json.contains(r#""channel":"online""#), "{json}");
+        assert_eq!(serde_json::from_str::<NewDossier>(&json).unwrap(), new);
+        let extend = Action::Extend {
+            new_appointment: datetime!(2024-03-08 10:00 +07:00),
+            reason: "xin lỗi".into(),
+        };
+        let json = serde_json::to_string(&extend).unwrap();
+        assert_eq!(
+            json,
+            r#"{"extend":{"new_appointment":"2024-03-08T10:00:00+07:00","reason":"xin lỗi"}}"#
+        );
+        assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), extend);
+        assert_eq!(serde_json::to_string(&Action::ReturnResult).unwrap(), r#""return_result""#);
     }
 }

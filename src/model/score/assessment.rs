@@ -11,12 +11,15 @@ use crate::{Error, Result};
 
 /// The points of one leaf: scored, or explicitly missing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Points {
     /// Points achieved.
+    #[serde(alias = "Scored")]
     Scored(f64),
     /// Not assessed (no data, denominator 0, survey not run). Missing leaves
     /// are left out of both the achieved and the maximum points of an index;
     /// they do not count as zero.
+    #[serde(alias = "Missing")]
     Missing,
 }
 

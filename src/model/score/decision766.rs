@@ -50,6 +50,7 @@ pub fn score_indicator(
 
 /// The five groups of the decision itself (DOMAIN §1.2, \[S\]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DecisionGroup {
     /// 1. Công khai, minh bạch (18).
     CongKhaiMinhBach,
@@ -124,6 +125,7 @@ impl fmt::Display for DecisionGroup {
 
 /// The six groups shown on the Cổng DVCQG (`groupScores` codes, DOMAIN §1.2, \[S\]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PortalGroup {
     /// CKMB, Công khai, minh bạch (18).
     Ckmb,

@@ -11,16 +11,22 @@ use crate::{Error, Result};
 
 /// The five service factors of SIPAS (yếu tố phục vụ), \[S\] DOMAIN §4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SipasFactor {
     /// Tiếp cận dịch vụ (access to the service).
+    #[serde(alias = "TiepCanDichVu")]
     TiepCanDichVu,
     /// Thủ tục hành chính (the procedure).
+    #[serde(alias = "ThuTucHanhChinh")]
     ThuTucHanhChinh,
     /// Công chức trực tiếp giải quyết công việc (the civil servant handling the case).
+    #[serde(alias = "CongChuc")]
     CongChuc,
     /// Kết quả dịch vụ (the result).
+    #[serde(alias = "KetQuaDichVu")]
     KetQuaDichVu,
     /// Tiếp nhận, giải quyết góp ý, phản ánh, kiến nghị (handling of feedback).
+    #[serde(alias = "GopYPhanAnh")]
     GopYPhanAnh,
 }
 
