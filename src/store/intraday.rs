@@ -82,31 +82,78 @@ impl Class {
 
     /// The counting nodes of the class, as `Catalog::nodes_for` gives them: all, the
     /// agency's own, its level, every strict ancestor's "below", the field and the
-    /// procedure. Parents and levels never change (`Agencies::update`), so this is what
-    /// the dossier's counters were written with.
+    /// procedure. Parents and levels never change (`Agencies::update`), so these are
+    /// the nodes the dossier's counters were written with.
+    #[cfg(test)]
     fn nodes(self, catalog: &Catalog) -> Vec<[u8; 5]> {
-        let agency = AgencyKey(self.agency);
-        let mut nodes = vec![Node::All.bytes(), Node::Own(agency).bytes()];
-        let entry =
-            |key: &AgencyKey| catalog.agency_codes.get(key).and_then(|c| catalog.agencies.get(c));
-        if let Some(own) = entry(&agency) {
-            let level = Level::ALL.iter().position(|&l| l == own.agency.level()).unwrap_or(0);
-            nodes.push(Node::Level(level as u8).bytes());
-            let mut parent = own.agency.parent();
-            // Parents are inserted before children; the bound guards a damaged store.
-            for _ in 0..64 {
-                let Some(p) = parent.and_then(|code| catalog.agencies.get(code)) else { break };
-                nodes.push(Node::Below(p.key).bytes());
-                parent = p.agency.parent();
-            }
-        }
-        if let Some(f) = self.field.checked_sub(1) {
-            nodes.push(Node::Field(FieldKey(f)).bytes());
-        }
-        if let Some(p) = self.procedure.checked_sub(1) {
-            nodes.push(Node::Procedure(ProcedureKey(p)).bytes());
-        }
+        let mut nodes = vec![Node::All.bytes()];
+        nodes.extend(agency_nodes(catalog, self.agency));
+        nodes.extend(self.other_nodes());
         nodes
+    }
+
+    /// The field and procedure nodes of the class.
+    fn other_nodes(self) -> impl Iterator<Item = [u8; 5]> {
+        let field = self.field.checked_sub(1).map(|f| Node::Field(FieldKey(f)).bytes());
+        let procedure =
+            self.procedure.checked_sub(1).map(|p| Node::Procedure(ProcedureKey(p)).bytes());
+        field.into_iter().chain(procedure)
+    }
+}
+
+/// The agency nodes of a dossier received by the agency with surrogate `agency`: its
+/// own, its level, and every strict ancestor's "below".
+fn agency_nodes(catalog: &Catalog, agency: u32) -> Vec<[u8; 5]> {
+    let key = AgencyKey(agency);
+    let mut nodes = vec![Node::Own(key).bytes()];
+    let Some(own) = catalog.agency_codes.get(&key).and_then(|c| catalog.agencies.get(c)) else {
+        return nodes;
+    };
+    let level = Level::ALL.iter().position(|&l| l == own.agency.level()).unwrap_or(0);
+    nodes.push(Node::Level(level as u8).bytes());
+    let mut parent = own.agency.parent();
+    // Parents are inserted before children; the bound guards a damaged store.
+    for _ in 0..64 {
+        let Some(p) = parent.and_then(|code| catalog.agencies.get(code)) else { break };
+        nodes.push(Node::Below(p.key).bytes());
+        parent = p.agency.parent();
+    }
+    nodes
+}
+
+/// Decides whether a class is in a scope given by its counting nodes: the class's
+/// nodes meet the scope's. Agency nodes are worked out once per agency.
+struct ScopeFilter<'a> {
+    nodes: &'a [[u8; 5]],
+    catalog: &'a Catalog,
+    all: bool,
+    /// Whether the scope has agency nodes (own, below, level) at all.
+    agency_nodes: bool,
+    by_agency: HashMap<u32, bool>,
+}
+
+impl<'a> ScopeFilter<'a> {
+    fn new(nodes: &'a [[u8; 5]], catalog: &'a Catalog) -> Self {
+        Self {
+            nodes,
+            catalog,
+            all: nodes.contains(&Node::All.bytes()),
+            agency_nodes: nodes.iter().any(|n| matches!(n[0], 1..=3)),
+            by_agency: HashMap::new(),
+        }
+    }
+
+    fn contains(&mut self, class: Class) -> bool {
+        if self.all || class.other_nodes().any(|n| self.nodes.contains(&n)) {
+            return true;
+        }
+        if !self.agency_nodes {
+            return false;
+        }
+        let (nodes, catalog) = (self.nodes, self.catalog);
+        *self.by_agency.entry(class.agency).or_insert_with(|| {
+            agency_nodes(catalog, class.agency).iter().any(|n| nodes.contains(n))
+        })
     }
 }
 
@@ -560,13 +607,8 @@ impl Store {
         let last = key(hour);
         if let Some(value) = tree.get(last)? {
             let catalog = self.inner.catalog.read().map_err(|_| poisoned())?;
-            let mut memo: HashMap<Class, bool> = HashMap::new();
-            let in_scope = |class: Class| {
-                *memo
-                    .entry(class)
-                    .or_insert_with(|| class.nodes(&catalog).iter().any(|n| nodes.contains(n)))
-            };
-            sum_changes(&value, &last, offset, in_scope, &mut total)?;
+            let mut filter = ScopeFilter::new(nodes, &catalog);
+            sum_changes(&value, &last, offset, |class| filter.contains(class), &mut total)?;
         }
         Ok(total)
     }
@@ -838,6 +880,46 @@ mod tests {
         other_grain[0] = 1;
         assert!(decode_key(&other_grain).is_err());
         assert!(decode_key(&key(0)[..8]).is_err());
+    }
+
+    #[test]
+    fn a_class_has_the_nodes_its_counters_were_written_with() {
+        let store = Store::temporary().unwrap();
+        let code = |s: &str| crate::AgencyCode::new(s).unwrap();
+        let p = crate::Agency::province(code("000.00.00.H49"), "Tỉnh").unwrap();
+        let d = crate::Agency::district(code("000.00.21.H49"), "Huyện", p.code()).unwrap();
+        let c = crate::Agency::commune(code("000.21.01.H49"), "Xã", d.code()).unwrap();
+        for a in [&p, &d, &c] {
+            store.agencies().insert(a).unwrap();
+        }
+        let procedure = crate::Procedure::builder(
+            crate::ProcedureCode::new("1.004227").unwrap(),
+            "Đăng ký khai sinh",
+            crate::Field::new("Hộ tịch").unwrap(),
+            crate::TimeLimit::working_days(3),
+        )
+        .build()
+        .unwrap();
+        store.procedures().insert(&procedure).unwrap();
+        let catalog = store.inner.catalog.read().unwrap();
+        for a in [&p, &d, &c] {
+            let nodes = catalog.nodes_for(a.code(), procedure.code(), procedure.field()).unwrap();
+            let mut want: Vec<[u8; 5]> = nodes.iter().map(|(_, n)| n.bytes()).collect();
+            let mut got = Class::of(&nodes).nodes(&catalog);
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want, "{}", a.code());
+            // The commune counts for the province's subtree, the district's, its own.
+            let class = Class::of(&nodes);
+            let subtree = |x: &crate::Agency| {
+                let k = catalog.agencies[x.code()].key;
+                [Node::Own(k).bytes(), Node::Below(k).bytes()]
+            };
+            let province = subtree(&p);
+            assert!(ScopeFilter::new(&province, &catalog).contains(class));
+            let district = subtree(&d);
+            assert_eq!(ScopeFilter::new(&district, &catalog).contains(class), a.code() != p.code());
+        }
     }
 
     #[test]
