@@ -2,6 +2,8 @@
 //! `tests/format.rs`. Not part of the API: the stored record types are private, and
 //! these functions are the narrow door the out-of-crate harnesses use to reach them.
 
+use std::collections::BTreeMap;
+
 use crate::store::records::calendar::CalendarAnnouncementRecord;
 use time::macros::{date, datetime};
 
@@ -17,7 +19,8 @@ use crate::store::codec::{
     Row, decode, decode_counts, decode_row, encode, encode_counts, encode_row,
 };
 use crate::store::intraday::{
-    Entries, decode_entries, decode_key as decode_intraday_key, encode_entries, key as intraday_key,
+    At, Class, HourRow, decode_key as decode_intraday_key, decode_row as decode_intraday_row,
+    encode_row as encode_intraday_row, key as intraday_key,
 };
 use crate::store::records::{AgencyRecord, DossierRecord, ProcedureRecord};
 use crate::{Error, Result};
@@ -87,13 +90,14 @@ pub fn fuzz_decode_records(bytes: &[u8]) -> std::result::Result<(), String> {
             return Err(format!("counts changed in a round trip: {counts:?} -> {again:?}"));
         }
     }
-    if let Ok(mut entries) = decode_entries(bytes, KEY) {
+    if let Ok(mut row) = decode_intraday_row(bytes, KEY) {
         // Encoding drops all-zero entries; everything else survives.
-        entries.retain(|_, v| v.iter().any(|&c| c != 0));
-        let again = decode_entries(&encode_entries(&entries), KEY)
+        row.totals.retain(|_, v| v.iter().any(|&c| c != 0));
+        row.changes.retain(|_, v| v.iter().any(|&c| c != 0));
+        let again = decode_intraday_row(&encode_intraday_row(&row), KEY)
             .map_err(|e| format!("intraday row does not round-trip: {e}"))?;
-        if again != entries {
-            return Err(format!("intraday row changed in a round trip: {entries:?} -> {again:?}"));
+        if again != row {
+            return Err(format!("intraday row changed in a round trip: {row:?} -> {again:?}"));
         }
     }
     let _ = decode_intraday_key(bytes);
@@ -272,19 +276,26 @@ fn golden_row() -> Row {
     ])
 }
 
-/// An intraday minute row: two nodes at one instant, one at another (offsets in
-/// nanoseconds into the minute; vectors pending, waiting, overdue Restart, overdue
-/// Subtract, waiting late).
-fn golden_intraday_row() -> Entries {
-    Entries::from([
-        ((5_500_000_000, [0, 0, 0, 0, 0]), [1, 0, 0, 0, 0]),
-        ((5_500_000_000, [1, 0, 0, 0, 3]), [1, 0, 0, 0, 0]),
-        ((42_000_000_001, [5, 0, 0, 0, 7]), [0, -1, 1, 0, -300]),
-    ])
+/// An intraday hour row: totals for three nodes, and the changes of two dossier
+/// classes at two instants (offsets in nanoseconds into the hour; vectors pending,
+/// waiting, overdue Restart, overdue Subtract, waiting late).
+fn golden_intraday_row() -> HourRow {
+    let class = |agency, field, procedure| Class { agency, field, procedure };
+    HourRow {
+        totals: BTreeMap::from([
+            ([0, 0, 0, 0, 0], [1, 0, 1, 0, -300]),
+            ([1, 0, 0, 0, 3], [1, 0, 0, 0, 0]),
+            ([5, 0, 0, 0, 7], [0, 0, 1, 0, -300]),
+        ]),
+        changes: BTreeMap::from([
+            (At { offset: 1_025_500_000_000, class: class(3, 2, 0) }, [1, 0, 0, 0, 0]),
+            (At { offset: 3_599_999_999_999, class: class(9, 0, 8) }, [0, -1, 1, 0, -300]),
+        ]),
+    }
 }
 
-/// The key of the minute row of 2024-01-05 09:17 +07:00 (02:17 UTC, Unix 1704421020).
-const GOLDEN_INTRADAY_KEY: (u8, i64) = (1, 1_704_421_020);
+/// The key of the hour row of 2024-01-05 09:00 +07:00 (02:00 UTC, Unix 1704420000).
+const GOLDEN_INTRADAY_KEY: i64 = 1_704_420_000;
 
 /// The golden values: one representative value of each stored record type of the
 /// store core, by fixture name.
@@ -294,8 +305,8 @@ enum Golden {
     Dossier(Dossier),
     Counts(Counts),
     Row(Row),
-    IntradayKey((u8, i64)),
-    IntradayRow(Entries),
+    IntradayKey(i64),
+    IntradayRow(HourRow),
     Announcement(crate::model::calendar::CalendarAnnouncement),
 }
 
@@ -365,8 +376,8 @@ pub fn golden_records() -> Result<Vec<(&'static str, Vec<u8>, String)>> {
                 Golden::Dossier(v) => encode(&DossierRecord::from(v))?,
                 Golden::Counts(v) => encode_counts(v),
                 Golden::Row(v) => encode_row(v),
-                Golden::IntradayKey((grain, seconds)) => intraday_key(*grain, *seconds).to_vec(),
-                Golden::IntradayRow(v) => encode_entries(v),
+                Golden::IntradayKey(seconds) => intraday_key(*seconds).to_vec(),
+                Golden::IntradayRow(v) => encode_intraday_row(v),
                 Golden::Announcement(v) => encode(&CalendarAnnouncementRecord::from(v))?,
             };
             Ok((name, bytes, debug(&value)))
@@ -380,8 +391,8 @@ pub fn golden_records_v2() -> Vec<(&'static str, Vec<u8>, String)> {
         .into_iter()
         .map(|(name, value)| {
             let bytes = match &value {
-                Golden::IntradayKey((grain, seconds)) => intraday_key(*grain, *seconds).to_vec(),
-                Golden::IntradayRow(v) => encode_entries(v),
+                Golden::IntradayKey(seconds) => intraday_key(*seconds).to_vec(),
+                Golden::IntradayRow(v) => encode_intraday_row(v),
                 Golden::Announcement(v) => {
                     encode(&CalendarAnnouncementRecord::from(v)).unwrap_or_default()
                 }
@@ -416,7 +427,7 @@ pub fn decode_golden(name: &str, bytes: &[u8]) -> Result<String> {
         "counts" => Golden::Counts(decode_counts(bytes, key)?),
         "counter-row" => Golden::Row(decode_row(bytes, key)?),
         "intraday-key" => Golden::IntradayKey(decode_intraday_key(bytes)?),
-        "intraday-row" => Golden::IntradayRow(decode_entries(bytes, key)?),
+        "intraday-row" => Golden::IntradayRow(decode_intraday_row(bytes, key)?),
         "calendar-announcement" => Golden::Announcement(
             crate::model::calendar::CalendarAnnouncement::try_from(decode::<
                 CalendarAnnouncementRecord,

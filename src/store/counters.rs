@@ -355,19 +355,22 @@ impl Store {
     /// How: the state measures (pending, waiting, overdue under each rule) at 00:00
     /// (UTC+7) of `at`'s day `D` are the day counters' prefix sums before `D`, as for
     /// [`Store::backlog`]. The intraday index holds every dossier's state changes at
-    /// the instant they happen (a receipt, a supplement request or resumption, a
-    /// closure, and the crossing of a due instant under either clock rule — computed
-    /// once by the same `Dossier::state_at` fold), summed per counting node per hour
-    /// and per minute and kept in the transaction of every dossier write. The changes
-    /// of `D` before `at` are the hour rows of `D` before `at`'s hour, the minute rows
-    /// of that hour before `at`'s minute, and the entries of `at`'s minute that come
-    /// before `at`. A dossier is in a scope by its counting nodes (the agency
-    /// responsible at receipt and its ancestors, level, field, procedure), never by
-    /// its code.
+    /// the instant they happen — a receipt, a supplement request or resumption, a
+    /// closure, and the crossing of a due instant under either clock rule, each the
+    /// state just after the instant minus the state at it, from the same
+    /// `Dossier::state_at` fold as [`Backlog::count`] — in one row per hour, kept in
+    /// the transaction of every dossier write. A row holds the hour's changes summed
+    /// per counting node, and each change with its instant and the dossier's agency,
+    /// field and procedure. The changes of `D` before `at` are the sums of the hour rows
+    /// of `D` before `at`'s hour, plus the changes in `at`'s hour row before `at` whose
+    /// dossier is in the scope. A dossier is in a scope by its counting nodes (the
+    /// agency responsible at receipt and its ancestors, its level, field, procedure),
+    /// never by its code.
     ///
-    /// Cost: the three range scans of [`Store::backlog`], then at most 23 hour rows,
-    /// 59 minute rows and one more minute row, whatever the number of dossiers. At
-    /// 00:00 exactly it is [`Store::backlog`] of the day before.
+    /// Cost: the three range scans of [`Store::backlog`], the node sums of at most 23
+    /// hour rows, and one pass over the changes of one hour, whatever the number of
+    /// dossiers (a busy provincial hour at a million dossiers a year holds about a
+    /// thousand changes). At 00:00 exactly it is [`Store::backlog`] of the day before.
     ///
     /// # Errors
     /// As [`Store::report`], and [`Error::InvalidInput`] naming `at` for an instant
