@@ -14,7 +14,7 @@ use cchc::{Error, Store};
 fn fails_unchanged(path: &Path, f: impl FnOnce(&Store) -> cchc::Result<()>) -> Error {
     drop(Store::open(path).unwrap());
     let before = common::dump_raw(path);
-    let store = Store::open(path).unwrap();
+    let store = common::retry_while_locked(|| Store::open(path));
     let err = f(&store).expect_err("the call must fail");
     drop(store);
     assert_eq!(common::dump_raw(path), before, "the failed call changed the store: {err}");

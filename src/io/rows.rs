@@ -922,43 +922,42 @@ struct Pending {
 /// Checks a receipt against the catalogue before queueing it, so these errors
 /// name their row directly.
 fn check_receipt(store: &Store, row: &Row, new: &NewDossier) -> Result<()> {
-    let day = crate::vietnam_date(new.received_at);
-    match store.agencies().get(&new.agency)? {
-        None => return Err(row.error("agency", format!("agency {} not found", new.agency))),
-        Some(a) if !a.is_valid_on(day) => {
-            return Err(row.error("agency", format!("{} does not exist on {day}", new.agency)));
-        }
-        Some(_) => {}
-    }
-    match store.procedures().get_on(&new.procedure, day)? {
-        None if store.procedures().get(&new.procedure)?.is_none() => {
-            Err(row.error("procedure", format!("procedure {} not found", new.procedure)))
-        }
-        None => {
-            Err(row
-                .error("procedure", format!("{} has no version in force on {day}", new.procedure)))
-        }
-        Some(p) if p.status() == ProcedureStatus::Abolished => {
-            Err(row.error("procedure", format!("{} is abolished on {day}", new.procedure)))
-        }
-        Some(_) => Ok(()),
-    }
+    // The store's own receipt rules (`NewDossier::open`), so that the two never drift;
+    // here only to name the row and its column.
+    store.preview_receipt(new).map(|_| ()).map_err(|e| row_error(row, e))
 }
 
-/// Checks a transfer's target against the catalogue before queueing it: it
-/// exists, and on the day of the transfer.
+/// Checks a transfer's target against the catalogue before queueing it, with the
+/// store's rule (`Action::check_transfer_target`).
 fn check_action(store: &Store, row: &Row, at: OffsetDateTime, action: &Action) -> Result<()> {
     if let Action::Transfer { to } = action {
-        let day = crate::vietnam_date(at);
         match store.agencies().get(to)? {
             None => return Err(row.error("to", format!("agency {to} not found"))),
-            Some(a) if !a.is_valid_on(day) => {
-                return Err(row.error("to", format!("{to} does not exist on {day}")));
+            Some(target) => {
+                Action::check_transfer_target(&target, at).map_err(|e| row_error(row, e))?
             }
-            Some(_) => {}
         }
     }
     Ok(())
+}
+
+/// Names the row's column a receipt or action error is about.
+fn row_error(row: &Row, e: Error) -> Error {
+    let column = |field: &str| match field {
+        "dossier.agency" => "agency",
+        "dossier.procedure" => "procedure",
+        "event.to" => "to",
+        "event.at" => "at",
+        _ => "received_at",
+    };
+    match e {
+        Error::InvalidInput { field, reason } => row.error(column(field), reason),
+        Error::NotFound { kind: RecordKind::Agency, .. } => row.error("agency", e.to_string()),
+        Error::NotFound { kind: RecordKind::Procedure, .. } => {
+            row.error("procedure", e.to_string())
+        }
+        other => other,
+    }
 }
 
 pub(crate) fn import_dossiers(

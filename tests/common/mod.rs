@@ -368,7 +368,7 @@ pub fn export(store: &Store) -> String {
 pub type RawDump = BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
 
 pub fn dump_raw(path: &Path) -> RawDump {
-    let db = sled::open(path).unwrap();
+    let db = retry_while_locked(|| sled::open(path));
     let mut out = BTreeMap::new();
     for name in db.tree_names() {
         let tree = db.open_tree(&name).unwrap();
@@ -457,6 +457,22 @@ pub fn copy_dir(from: &Path, to: &Path) {
             copy_dir(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs `open` until it stops failing on sled's file lock, for at most two seconds: a
+/// store just dropped may release its lock a moment later (its background flusher
+/// thread ends after the last handle), which made reopen-right-after-drop tests flaky.
+pub fn retry_while_locked<T, E: std::fmt::Debug>(open: impl Fn() -> Result<T, E>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match open() {
+            Ok(value) => return value,
+            Err(e) if format!("{e:?}").contains("lock") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot open the store: {e:?}"),
         }
     }
 }
