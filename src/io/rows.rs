@@ -934,7 +934,7 @@ fn check_action(store: &Store, row: &Row, at: OffsetDateTime, action: &Action) -
         match store.agencies().get(to)? {
             None => return Err(row.error("to", format!("agency {to} not found"))),
             Some(target) => {
-                Action::check_transfer_target(&target, at).map_err(|e| row_error(row, e))?
+                Action::check_transfer_target(&target, at).map_err(|e| row_error(row, e))?;
             }
         }
     }

@@ -99,7 +99,8 @@ pub(crate) fn decode_counts(bytes: &[u8], key: &[u8]) -> Result<Counts> {
 /// A counter row: the counts of each node of a group in one time bucket.
 pub(crate) type Row = std::collections::BTreeMap<[u8; 5], Counts>;
 
-fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+/// Appends `n` as LEB128 (7 bits a byte, low first): counter rows and intraday rows.
+pub(crate) fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     loop {
         let byte = (n & 0x7f) as u8;
         n >>= 7;
@@ -111,7 +112,8 @@ fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     }
 }
 
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+/// Reads a LEB128 number at `at` and moves past it; `None` when cut or over 64 bits.
+pub(crate) fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
     let mut n = 0u64;
     for shift in (0..64).step_by(7) {
         let byte = *bytes.get(*at)?;

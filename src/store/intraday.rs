@@ -38,7 +38,7 @@ use crate::model::agency::Level;
 use crate::model::dossier::Dossier;
 use crate::model::measure::{STATE_COUNT, StateCounts, state_changes};
 use crate::store::catalog::Catalog;
-use crate::store::codec::{corrupt, decode, hex};
+use crate::store::codec::{corrupt, decode, hex, push_varint, read_varint};
 use crate::store::keys::{AgencyKey, FieldKey, Group, Node, ProcedureKey, tree};
 use crate::store::records::DossierRecord;
 use crate::store::{Store, format, poisoned};
@@ -222,31 +222,6 @@ fn is_zero(v: &StateCounts) -> bool {
 
 // ---------------------------------------------------------------------------
 // Row encoding
-
-fn push_varint(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        n |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some(n);
-        }
-    }
-    None
-}
 
 fn read_u32(bytes: &[u8], at: &mut usize) -> Option<u32> {
     read_varint(bytes, at).and_then(|n| u32::try_from(n).ok())
