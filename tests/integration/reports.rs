@@ -95,7 +95,8 @@ fn write_one_by_one(f: &Fixture, plans: &[Plan]) -> Vec<History> {
     histories
 }
 
-fn scopes(f: &Fixture) -> Vec<Scope> {
+/// Every scope kind over the fixture (also used by the scopes tests).
+pub(crate) fn scopes(f: &Fixture) -> Vec<Scope> {
     let mut s = vec![Scope::All];
     for a in &f.agencies {
         s.push(Scope::agency(a));

@@ -187,18 +187,6 @@ fn write(f: &Fixture, plans: &[Plan]) -> Vec<History> {
     histories
 }
 
-fn scopes(f: &Fixture) -> Vec<Scope> {
-    let mut s = vec![Scope::All];
-    for a in &f.agencies {
-        s.push(Scope::agency(a));
-        s.push(Scope::subtree(a));
-    }
-    s.extend(Level::ALL.map(Scope::Level));
-    s.extend(f.fields.iter().cloned().map(Scope::Field));
-    s.extend(f.procedures.iter().cloned().map(Scope::Procedure));
-    s
-}
-
 /// The instants to probe: random ones (midnights included), and every instant at
 /// which some dossier's state can change, with the nanoseconds around it.
 fn instants(dossiers: &[Dossier], random: &[(i64, i64)]) -> Vec<OffsetDateTime> {
@@ -222,7 +210,7 @@ fn instants(dossiers: &[Dossier], random: &[(i64, i64)]) -> Vec<OffsetDateTime> 
 }
 
 fn check(f: &Fixture, dossiers: &[Dossier], instants: &[OffsetDateTime]) {
-    for scope in scopes(f) {
+    for scope in super::reports::scopes(f) {
         let in_scope: Vec<&Dossier> = dossiers.iter().filter(|d| f.in_scope(d, &scope)).collect();
         for &t in instants {
             for rule in [ClockRule::Restart, ClockRule::Subtract] {
