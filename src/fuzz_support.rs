@@ -157,6 +157,8 @@ fn golden_header(code: &str, channel: Channel) -> Result<DossierHeader> {
         paper_result: true,
         digitised: true,
         reused_data: false,
+        receiving: None,
+        rule_set: crate::model::rules::RuleSetId::Decree61,
     })
 }
 
@@ -241,9 +243,72 @@ fn golden_dossier_withdrawn() -> Result<Dossier> {
     )
 }
 
+/// Format 3's dossier record: a Decree 118 dossier received by a commune service
+/// centre for a department, closed for want of a supplement before the 15 days ran out.
+fn golden_dossier_closed_decree118() -> Result<Dossier> {
+    let mut header = golden_header("000.00.01.H49-250702-0001", Channel::Online)?;
+    header.rule_set = crate::model::rules::RuleSetId::Decree118;
+    header.receiving = Some(AgencyCode::new("000.21.50.H49")?);
+    Dossier::from_events(
+        header,
+        &[
+            event(
+                utc(datetime!(2025-07-02 09:00 +07:00)),
+                EventKind::Received { appointment: utc(datetime!(2025-07-07 09:00 +07:00)) },
+            ),
+            event(
+                utc(datetime!(2025-07-02 10:00 +07:00)),
+                EventKind::SupplementRequested { reason: "thiếu giấy tờ".to_owned() },
+            ),
+            event(
+                utc(datetime!(2025-07-17 16:00 +07:00)),
+                EventKind::ClosedUnsupplemented { early: true },
+            ),
+        ],
+    )
+}
+
+/// Format 3's other new event: a Decree 118 dossier stopped at the applicant's request.
+fn golden_dossier_stopped_decree118() -> Result<Dossier> {
+    let mut header = golden_header("000.00.01.H49-250702-0002", Channel::Direct)?;
+    header.rule_set = crate::model::rules::RuleSetId::Decree118;
+    Dossier::from_events(
+        header,
+        &[
+            event(
+                utc(datetime!(2025-07-02 09:00 +07:00)),
+                EventKind::Received { appointment: utc(datetime!(2025-07-07 09:00 +07:00)) },
+            ),
+            event(utc(datetime!(2025-07-03 10:00 +07:00)), EventKind::Stopped),
+        ],
+    )
+}
+
+/// As [`golden_records`], for the records format 3 added (`tests/fixtures/format-v3/`).
+///
+/// # Errors
+/// Only if a golden value no longer validates or encodes.
+pub fn golden_records_v3() -> Result<Vec<(&'static str, Vec<u8>, String)>> {
+    [
+        ("dossier-decree118-closed", golden_dossier_closed_decree118()?),
+        ("dossier-decree118-stopped", golden_dossier_stopped_decree118()?),
+    ]
+    .into_iter()
+    .map(|(name, d)| {
+        let value = Golden::Dossier(d);
+        let bytes = match &value {
+            Golden::Dossier(d) => encode(&DossierRecord::from(d))?,
+            _ => Vec::new(),
+        };
+        Ok((name, bytes, debug(&value)))
+    })
+    .collect()
+}
+
 fn golden_counts() -> Counts {
     let mut counts = [0i64; MEASURE_COUNT];
-    for (i, slot) in counts.iter_mut().enumerate() {
+    // Format 1's 29 measures: later formats appended measures, which read 0 here.
+    for (i, slot) in counts.iter_mut().take(29).enumerate() {
         // Small, large and negative values, and a trailing zero run.
         *slot = match i % 5 {
             0 => i as i64,
@@ -253,7 +318,7 @@ fn golden_counts() -> Counts {
             _ => 1,
         };
     }
-    if let Some(last) = counts.last_mut() {
+    if let Some(last) = counts.get_mut(28) {
         *last = 0;
     }
     counts
@@ -516,6 +581,8 @@ fn import_fixture() -> Result<crate::Store> {
         received_at: datetime!(2024-01-02 08:00 +07:00),
         digitised: true,
         reused_data: false,
+        receiving: None,
+        rule_set: None,
     })?;
     Ok(store)
 }

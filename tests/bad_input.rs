@@ -152,6 +152,8 @@ fn receipt(code_text: &str, at: OffsetDateTime) -> NewDossier {
         received_at: at,
         digitised: true,
         reused_data: false,
+        receiving: None,
+        rule_set: None,
     }
 }
 
@@ -404,6 +406,8 @@ fn cases() -> Vec<Case> {
                 paper_result: false,
                 digitised: false,
                 reused_data: false,
+                receiving: None,
+                rule_set: cchc::model::rules::RuleSetId::Decree61,
             };
             cchc::Dossier::open(header, end, end).map(drop)
         }),

@@ -58,6 +58,8 @@ fn receive(store: &Store, code: &str, agency: AgencyCode) -> DossierCode {
             received_at: datetime!(2027-10-08 09:00 +07:00),
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: None,
         })
         .unwrap();
     assert_eq!(d.appointment(), datetime!(2027-10-13 09:00 +07:00));
@@ -158,6 +160,8 @@ fn receive_after(store: &Store, code: &str) -> time::OffsetDateTime {
             received_at: datetime!(2027-10-08 09:00 +07:00),
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: None,
         })
         .unwrap()
         .appointment()
@@ -325,6 +329,8 @@ fn an_apology_is_late_from_the_due_day_on() {
                 received_at: datetime!(2025-03-07 10:00 +07:00),
                 digitised: false,
                 reused_data: false,
+                receiving: None,
+                rule_set: None,
             })
             .unwrap();
         assert_eq!(d.appointment(), datetime!(2025-03-10 10:00 +07:00));

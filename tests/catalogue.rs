@@ -282,6 +282,8 @@ fn receive(
             received_at: at,
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: None,
         })
         .unwrap();
     code
@@ -377,6 +379,8 @@ fn abolished_procedure_leaves_the_catalogue_and_refuses_dossiers_from_its_effect
         received_at: datetime!(2023-07-03 09:00 +07:00),
         digitised: false,
         reused_data: false,
+        receiving: None,
+        rule_set: None,
     });
     assert!(matches!(refused, Err(Error::InvalidInput { field: "dossier.procedure", .. })));
     assert_eq!(store.dossiers().len(), 1);
@@ -402,6 +406,8 @@ fn sixty_billion_dong_saved_by_fifty_thousand_dossiers() {
             paper_result: false,
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: cchc::model::rules::RuleSetId::Decree61,
         };
         let mut d = Dossier::open(header, received, received + Duration::days(7)).unwrap();
         // Two dossiers are resolved in 2023 and do not count.
@@ -436,6 +442,8 @@ fn sixty_billion_dong_saved_by_fifty_thousand_dossiers() {
             paper_result: false,
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: cchc::model::rules::RuleSetId::Decree61,
         };
         let mut d = Dossier::open(header, received, received).unwrap();
         d.apply(LifecycleEvent { at: received, kind: EventKind::Resolved { e_result: true } })

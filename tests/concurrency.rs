@@ -119,6 +119,8 @@ fn eight_threads_keep_counters_exact_and_do_not_deadlock() {
                 received_at: time::macros::datetime!(2023-12-01 08:00 +07:00),
                 digitised: false,
                 reused_data: false,
+                receiving: None,
+                rule_set: None,
             })
             .unwrap();
     }

@@ -72,8 +72,8 @@ fn check_golden(version: u32, records: Vec<(&'static str, Vec<u8>, String)>) -> 
 }
 
 #[test]
-fn golden_bytes_of_formats_1_and_2_encode_and_decode_unchanged() {
-    assert_eq!(FORMAT_VERSION, 2, "a new format version needs its own fixture directory");
+fn golden_bytes_of_formats_1_to_3_encode_and_decode_unchanged() {
+    assert_eq!(FORMAT_VERSION, 3, "a new format version needs its own fixture directory");
     let records = golden_records().unwrap();
     let names: Vec<&str> = records.iter().map(|(name, ..)| *name).collect();
     assert_eq!(
@@ -91,8 +91,12 @@ fn golden_bytes_of_formats_1_and_2_encode_and_decode_unchanged() {
     let v2 = golden_records_v2();
     let names: Vec<&str> = v2.iter().map(|(name, ..)| *name).collect();
     assert_eq!(names, ["intraday-key", "intraday-row", "calendar-announcement"]);
+    let v3 = cchc::fuzz_support::golden_records_v3().unwrap();
+    let names: Vec<&str> = v3.iter().map(|(name, ..)| *name).collect();
+    assert_eq!(names, ["dossier-decree118-closed", "dossier-decree118-stopped"]);
     let mut problems = check_golden(1, records);
     problems.extend(check_golden(2, v2));
+    problems.extend(check_golden(3, v3));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -206,7 +210,7 @@ fn a_format_1_store_gets_its_intraday_index_built_on_open() {
     drop(store);
     let raw = common::dump_raw(&path);
     let version = raw[&b"meta"[..]].iter().find(|(k, _)| k.as_slice() == b"format_version");
-    assert_eq!(version.map(|(_, v)| v.as_slice()), Some(&2u32.to_be_bytes()[..]));
+    assert_eq!(version.map(|(_, v)| v.as_slice()), Some(&FORMAT_VERSION.to_be_bytes()[..]));
     assert!(!raw[&b"intraday"[..]].is_empty());
 
     // A rebuild interrupted half way (its marker still in meta) is redone on open.

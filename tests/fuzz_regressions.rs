@@ -34,6 +34,8 @@ fn header() -> DossierHeader {
         paper_result: true,
         digitised: false,
         reused_data: false,
+        receiving: None,
+        rule_set: cchc::model::rules::RuleSetId::Decree61,
     }
 }
 
@@ -207,6 +209,8 @@ fn catalogue_store() -> (cchc::Store, cchc::DossierCode) {
             received_at: datetime!(2024-01-02 08:00 +07:00),
             digitised: true,
             reused_data: false,
+            receiving: None,
+            rule_set: None,
         })
         .unwrap();
     (store, code)
@@ -245,6 +249,8 @@ fn a_receipt_at_the_end_of_time_is_refused() {
         received_at: datetime!(9999-12-31 23:00 UTC),
         digitised: false,
         reused_data: false,
+        receiving: None,
+        rule_set: None,
     };
     assert_eq!(input_field(store.dossiers().receive(&new)), "dossier.received_at");
 }

@@ -254,6 +254,8 @@ impl DossierStream {
                     received_at: received,
                     digitised: draft.digitised,
                     reused_data: draft.reused,
+                    receiving: None,
+                    rule_set: None,
                 },
                 draft.actions,
             ));
@@ -583,6 +585,8 @@ mod tests {
             paper_result: false,
             digitised: new.digitised,
             reused_data: new.reused_data,
+            receiving: None,
+            rule_set: crate::model::rules::RuleSetId::Decree61,
         };
         let due = cal.due_instant(new.received_at, limit, CountingMode::default()).unwrap();
         let mut d = Dossier::open(header, new.received_at, due).unwrap();

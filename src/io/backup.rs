@@ -48,7 +48,7 @@ pub const BACKUP_FORMAT: &str = "cchc-backup";
 /// values in `snake_case`). Version 1 (agencies, procedures and dossiers only),
 /// version 2 (without calendar announcements) and version 3 (the `time` crate's
 /// array forms of dates and instants, enum values as `Regulation`) are still read.
-pub const BACKUP_VERSION: u32 = 4;
+pub const BACKUP_VERSION: u32 = 5;
 
 /// The manifest of a backup: what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -458,7 +458,13 @@ fn restore_into(
             &path.display().to_string(),
             Format::JsonLines,
             record_type,
-            &ImportOptions::new(),
+            // Backups before version 5 hold no rule set: their dossiers were all
+            // handled under Decree 61, whatever their receipt date.
+            &if manifest.version < 5 {
+                ImportOptions::new().default_rule_set(crate::model::rules::RuleSetId::Decree61)
+            } else {
+                ImportOptions::new()
+            },
             &|rows, bytes| report(name, rows, total, bytes, size),
         )?;
         restored.agencies += report.agencies;

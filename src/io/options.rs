@@ -116,6 +116,10 @@ pub(crate) struct ReadOptions {
     pub local: bool,
     /// Vietnamese enum values.
     pub vietnamese: bool,
+    /// The rule set of dossier rows that do not say theirs, instead of the one in
+    /// force on the receipt date: Decree 61 for backups written before rule sets
+    /// existed, whose dossiers were all handled under it.
+    pub default_rule_set: Option<crate::model::rules::RuleSetId>,
 }
 
 impl ImportOptions {
@@ -123,6 +127,14 @@ impl ImportOptions {
     /// [`DEFAULT_BATCH`](super::DEFAULT_BATCH), the crate's own names and forms.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Dossier rows without a `rule_set` column take `rule_set` instead of the one in
+    /// force on their receipt date (for files written before rule sets existed).
+    #[must_use]
+    pub fn default_rule_set(mut self, rule_set: crate::model::rules::RuleSetId) -> Self {
+        self.read.default_rule_set = Some(rule_set);
+        self
     }
 
     /// The rows are `record_type`, whatever the file is called (without this, the

@@ -39,7 +39,7 @@ pub struct ReportRow {
 
 type Column = (&'static str, fn(&OneStopReport) -> u64);
 
-const COUNTS: [Column; 27] = [
+const COUNTS: [Column; 30] = [
     ("received_online", |r| r.received_online),
     ("received_direct", |r| r.received_direct),
     ("received_postal", |r| r.received_postal),
@@ -55,6 +55,9 @@ const COUNTS: [Column; 27] = [
     ("waiting_supplement", |r| r.waiting_supplement),
     ("refused", |r| r.refused),
     ("withdrawn", |r| r.withdrawn),
+    ("closed_unsupplemented", |r| r.closed_unsupplemented),
+    ("closed_early", |r| r.closed_early),
+    ("stopped", |r| r.stopped),
     ("returned", |r| r.returned),
     ("digitised", |r| r.digitised),
     ("reused_data", |r| r.reused_data),

@@ -1,6 +1,7 @@
 //! Rows shared by the CSV and JSON Lines readers: field access with precise
 //! errors, conversion to and from domain values, and the importers.
 
+use crate::model::rules::{RULE_SETS, RuleSet};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -60,6 +61,8 @@ pub(crate) const DOSSIER_FIELDS: &[&str] = &[
     "digitised",
     "reused_data",
     "appointment",
+    "receiving",
+    "rule_set",
     "events",
 ];
 pub(crate) const EVENT_FIELDS: &[&str] =
@@ -605,6 +608,19 @@ pub(crate) fn new_dossier(row: &Row) -> Result<NewDossier> {
         received_at: row.instant("received_at")?,
         digitised: row.flag("digitised")?,
         reused_data: row.flag("reused_data")?,
+        receiving: row.opt_map("receiving", AgencyCode::new)?,
+        rule_set: match row.opt("rule_set") {
+            Some(token) => Some(RuleSet::by_token(token).map(|r| r.id).ok_or_else(|| {
+                row.error(
+                    "rule_set",
+                    format!(
+                        "{token:?} is not one of {}",
+                        RULE_SETS.iter().map(|r| r.token).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?),
+            None => row.read.default_rule_set,
+        },
     };
     // The appointment an export shows (Ngày hẹn trả) is checked to be a date or an
     // instant, then left out: the store computes its own from the procedure's
@@ -650,9 +666,11 @@ pub(crate) fn action(row: &Row) -> Result<(OffsetDateTime, Action)> {
         "resolve" => Action::Resolve { e_result: row.flag("e_result")? },
         "return_result" => Action::ReturnResult,
         "withdraw" => Action::Withdraw,
+        "close_unsupplemented" => Action::CloseUnsupplemented,
+        "stop" => Action::Stop,
         "pay" => Action::Pay { online: row.flag("online")? },
         _ => {
-            let names: [(&str, ()); 9] = [
+            let names: [(&str, ()); 11] = [
                 ("transfer", ()),
                 ("request_supplement", ()),
                 ("supplement", ()),
@@ -661,6 +679,8 @@ pub(crate) fn action(row: &Row) -> Result<(OffsetDateTime, Action)> {
                 ("resolve", ()),
                 ("return_result", ()),
                 ("withdraw", ()),
+                ("close_unsupplemented", ()),
+                ("stop", ()),
                 ("pay", ()),
             ];
             let reason = pick(text, &names, &vietnamese::ACTIONS, row.read)
@@ -788,6 +808,8 @@ pub(crate) fn action_json(at: OffsetDateTime, action: &Action) -> Map<String, Va
         }
         Action::ReturnResult => "return_result",
         Action::Withdraw => "withdraw",
+        Action::CloseUnsupplemented => "close_unsupplemented",
+        Action::Stop => "stop",
         Action::Pay { online } => {
             put(&mut m, "online", *online);
             "pay"
@@ -814,6 +836,10 @@ pub(crate) fn dossier_json(d: &Dossier) -> Map<String, Value> {
     put(&mut m, "received_at", instant_text(d.received_at()));
     put(&mut m, "digitised", h.digitised);
     put(&mut m, "reused_data", h.reused_data);
+    if let Some(receiving) = &h.receiving {
+        put(&mut m, "receiving", receiving.as_str());
+    }
+    put(&mut m, "rule_set", d.rules().token);
     let events: Vec<Value> = d
         .events()
         .iter()

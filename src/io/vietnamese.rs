@@ -178,6 +178,8 @@ static DOSSIER_HEADERS: Terms = Terms::new(&[
     ("Đã số hóa", "digitised"),
     ("Tái sử dụng dữ liệu", "reused_data"),
     ("Khai thác dữ liệu", "reused_data"),
+    ("Nơi tiếp nhận", "receiving"),
+    ("Trung tâm tiếp nhận", "receiving"),
     ("Ngày hẹn trả", "appointment"),
     ("Hẹn trả", "appointment"),
     ("NgayHenTra", "appointment"),
@@ -297,6 +299,9 @@ pub(crate) static ACTIONS: Terms = Terms::new(&[
     ("Đã trả kết quả", "return_result"),
     ("Rút hồ sơ", "withdraw"),
     ("Công dân rút hồ sơ", "withdraw"),
+    ("Đóng hồ sơ", "close_unsupplemented"),
+    ("Dừng giải quyết", "stop"),
+    ("Dừng thực hiện thủ tục hành chính", "stop"),
     ("Thanh toán", "pay"),
     ("Nộp phí, lệ phí", "pay"),
 ]);

@@ -24,7 +24,7 @@ macro_rules! measures {
 }
 
 /// How many measures a counter vector holds.
-pub(crate) const MEASURE_COUNT: usize = 29;
+pub(crate) const MEASURE_COUNT: usize = 32;
 
 measures! {
     /// Received online.
@@ -85,6 +85,13 @@ measures! {
     OverdueSubtract = 27,
     /// State: waiting and already late, Subtract rule.
     WaitingLateSubtract = 28,
+    /// Closed for want of a supplement (Decree 118/2025 Art. 19(5)). Appended: older
+    /// counter rows read 0 here.
+    ClosedUnsupplemented = 29,
+    /// Of those, closed before the period ran out.
+    ClosedEarly = 30,
+    /// Stopped at the applicant's request (Decree 118/2025 Art. 21).
+    Stopped = 31,
 }
 
 /// A vector of counts, one per measure.
@@ -191,6 +198,13 @@ pub(crate) fn contributions(dossier: &Dossier) -> Vec<Contribution> {
                 }
             }
             EventKind::Withdrawn => add(day, Measure::Withdrawn, 1),
+            EventKind::ClosedUnsupplemented { early } => {
+                add(day, Measure::ClosedUnsupplemented, 1);
+                if *early {
+                    add(day, Measure::ClosedEarly, 1);
+                }
+            }
+            EventKind::Stopped => add(day, Measure::Stopped, 1),
             EventKind::ResultReturned => add(day, Measure::Returned, 1),
             EventKind::Paid { online: true } => add(day, Measure::PaidOnline, 1),
             EventKind::Transferred { .. } => add(day, Measure::Transferred, 1),

@@ -9,6 +9,7 @@ pub(crate) mod measure;
 pub mod organisation;
 pub mod plan;
 pub mod procedure;
+pub mod rules;
 pub mod scope;
 pub mod score;
 pub(crate) mod text;

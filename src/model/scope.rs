@@ -535,6 +535,8 @@ mod tests {
             paper_result: false,
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: crate::model::rules::RuleSetId::Decree61,
         };
         assert_eq!(
             all.iter().map(|a| test.contains(&header(a))).collect::<Vec<_>>(),

@@ -32,7 +32,23 @@ impl Store {
             .get(&new.agency)
             .ok_or_else(|| not_found(RecordKind::Agency, &new.agency))?;
         let procedure = catalog.procedure_on(&new.procedure, day)?;
-        new.open(&agency.agency, procedure, &self.calendar_for(&new.agency), self.inner.counting)
+        let receiving = match &new.receiving {
+            Some(code) => Some(
+                &catalog
+                    .agencies
+                    .get(code)
+                    .ok_or_else(|| not_found(RecordKind::Agency, code))?
+                    .agency,
+            ),
+            None => None,
+        };
+        new.open(
+            &agency.agency,
+            receiving,
+            procedure,
+            &self.calendar_for(&new.agency),
+            self.inner.counting,
+        )
     }
 
     /// Turns an action into the event to record: checks that a transfer's target
@@ -107,7 +123,7 @@ impl<'a> Dossiers<'a> {
     ///     received_at: datetime!(2024-01-05 09:00 +07:00),
     ///     digitised: true,
     ///     reused_data: false,
-    /// })?;
+    ///, receiving: None, rule_set: None })?;
     /// // Friday 09:00 + 24 working hours = Wednesday 09:00.
     /// assert_eq!(dossier.appointment(), datetime!(2024-01-10 09:00 +07:00));
     /// # Ok::<(), cchc::Error>(())

@@ -4,8 +4,12 @@ use crate::store::keys::tree;
 use crate::{Error, Result};
 
 /// The format this build writes. Version 2 added the `intraday` tree (the backlog
-/// state changes at their instants); a version-1 store gets it built on open.
-pub const FORMAT_VERSION: u32 = 2;
+/// state changes at their instants; a version-1 store gets it built on open) and the
+/// calendar announcements. Version 3 added the dossier record `V2` (rule set,
+/// receiving point, Decree 118 end states) and three counter measures at the end of
+/// the counter vector; a version-2 store reads as it is (every `V1` dossier is a
+/// Decree 61 dossier, missing measures read 0) and only has its version recorded.
+pub const FORMAT_VERSION: u32 = 3;
 /// The oldest format this build reads.
 pub const OLDEST_READABLE_FORMAT: u32 = 1;
 

@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::{Error, Result};
+use format::FORMAT_VERSION;
 
 pub use announcements::{CalendarAnnouncements, Rederived};
 pub(crate) use catalog::Catalog;
@@ -255,6 +256,10 @@ impl StoreBuilder {
         );
         let store = Store { inner: Arc::new(inner) };
         store.open_intraday()?;
+        // Format 2 → 3 changes no stored byte: record the version once.
+        if format::stored_version(&store.inner.db)? < FORMAT_VERSION {
+            format::record_current_version(&store.inner.db)?;
+        }
         Ok(store)
     }
 }

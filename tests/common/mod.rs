@@ -238,6 +238,8 @@ impl Script {
                 received_at: at,
                 digitised: rng.chance(50),
                 reused_data: rng.chance(20),
+                receiving: None,
+                rule_set: None,
             };
             self.live.push(Live {
                 code,

@@ -99,7 +99,9 @@ impl Fixture {
 }
 
 pub fn at(day_offset: i64, minute: i64) -> OffsetDateTime {
-    time::macros::datetime!(2023-11-01 00:00 +07:00)
+    // From 1 May 2025: 150 days cover both sides of 1 July 2025, so every random
+    // history mixes Decree 61 and Decree 118 dossiers and periods straddle the change.
+    time::macros::datetime!(2025-05-01 00:00 +07:00)
         + time::Duration::days(day_offset)
         + time::Duration::minutes(minute)
 }

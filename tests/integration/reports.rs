@@ -28,7 +28,7 @@ fn plan() -> impl Strategy<Value = Plan> {
         0i64..1440,
         any::<bool>(),
         any::<bool>(),
-        proptest::collection::vec((0i64..12_000, 0u8..11, 0i64..20_000), 0..7),
+        proptest::collection::vec((0i64..12_000, 0u8..14, 0i64..20_000), 0..7),
     )
         .prop_map(|(agency, procedure, channel, day, minute, digitised, reused, actions)| {
             Plan { agency, procedure, channel, day, minute, digitised, reused, actions }
@@ -49,7 +49,14 @@ pub(crate) fn action(f: &Fixture, d: &Dossier, at: OffsetDateTime, kind: u8, ext
         4 => Action::Refuse { reason: "không đủ điều kiện".into() },
         5 | 6 => Action::Resolve { e_result: extra % 2 == 0 },
         7 => Action::ReturnResult,
-        8 => Action::Withdraw,
+        // Each rule set's way out for the applicant (the other is refused).
+        8 => match d.rules().applicant_exit {
+            cchc::model::rules::ApplicantExit::Withdraw => Action::Withdraw,
+            cchc::model::rules::ApplicantExit::Stop => Action::Stop,
+        },
+        11 => Action::CloseUnsupplemented,
+        12 => Action::Withdraw,
+        13 => Action::Stop,
         _ => Action::Pay { online: extra % 3 != 0 },
     }
 }
@@ -74,6 +81,8 @@ fn write_one_by_one(f: &Fixture, plans: &[Plan]) -> Vec<History> {
             received_at,
             digitised: p.digitised,
             reused_data: p.reused,
+            receiving: None,
+            rule_set: None,
         };
         let mut dossier = f.store.dossiers().receive(&new).unwrap();
         let mut accepted = Vec::new();
@@ -127,6 +136,8 @@ fn check_against_reference(f: &Fixture, dossiers: &[Dossier], queries: &[(usize,
                 + fast.waiting_supplement
                 + fast.refused
                 + fast.withdrawn
+                + fast.closed_unsupplemented
+                + fast.stopped
         );
         assert!(fast.received_total() >= fast.resolved_total() + fast.in_progress_total());
         let as_of = period.to();
@@ -270,7 +281,7 @@ fn rebuild_is_idempotent_and_keeps_reports() {
         })
         .collect();
     write_one_by_one(&f, &plans);
-    let period = Period::year(2023).unwrap();
+    let period = Period::year(2025).unwrap();
     let before = f.store.report(&Scope::All, period).unwrap();
     assert!(f.store.verify().unwrap().is_clean());
     f.store.rebuild().unwrap();

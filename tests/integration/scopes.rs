@@ -67,6 +67,8 @@ fn a_dossier_numbered_by_the_service_centre_counts_for_its_agency_at_every_insta
             received_at: datetime!(2023-02-12 09:00 +07:00),
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: None,
         })
         .unwrap();
     // Received Sunday 12/2: the clock starts Monday 13/2 08:00; 7 working days of
@@ -132,7 +134,7 @@ fn plan(agencies: usize) -> impl Strategy<Value = Plan> {
         0usize..3,
         0i64..40,
         0i64..1440,
-        proptest::collection::vec((0i64..6_000, 0u8..11, 0i64..20_000), 0..6),
+        proptest::collection::vec((0i64..6_000, 0u8..14, 0i64..20_000), 0..6),
     )
         .prop_map(move |(agency, code_agency, procedure, day, minute, actions)| Plan {
             agency,
@@ -166,6 +168,8 @@ fn write(f: &Fixture, plans: &[Plan]) -> Vec<History> {
             received_at,
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: None,
         };
         let mut dossier = f.store.dossiers().receive(&new).unwrap();
         let mut accepted = Vec::new();

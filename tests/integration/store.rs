@@ -23,6 +23,8 @@ fn reopening_preserves_everything() {
         received_at: datetime!(2024-01-05 14:30 +07:00),
         digitised: false,
         reused_data: true,
+        receiving: None,
+        rule_set: None,
     };
     let (agencies, versions, dossier, report) = {
         let store = Store::open(&path).unwrap();
@@ -95,6 +97,8 @@ fn receive_computes_the_due_instant_across_tet() {
             received_at: datetime!(2024-02-07 10:00 +07:00),
             digitised: false,
             reused_data: false,
+            receiving: None,
+            rule_set: None,
         })
         .unwrap();
     assert_eq!(d.appointment(), datetime!(2024-02-19 10:00 +07:00));
@@ -121,6 +125,8 @@ fn d_new(code: &DossierCode, f: &crate::fixtures::Fixture) -> NewDossier {
         received_at: datetime!(2024-02-07 10:00 +07:00),
         digitised: false,
         reused_data: false,
+        receiving: None,
+        rule_set: None,
     }
 }
 
@@ -216,6 +222,8 @@ fn an_agency_calendar_times_its_own_dossiers() {
                 received_at: datetime!(2024-03-08 16:00 +07:00),
                 digitised: false,
                 reused_data: false,
+                receiving: None,
+                rule_set: None,
             })
             .unwrap()
     };

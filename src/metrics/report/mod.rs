@@ -100,7 +100,7 @@ impl fmt::Display for Ratio {
 /// Definitions (DOMAIN.md, "Decisions we take"):
 /// - *received in the period*: receipt day in `[from, to]`, by channel;
 /// - *carried over*: received before `from` and not closed (resolved, refused,
-///   withdrawn) before `from`;
+///   withdrawn, closed for want of a supplement, stopped) before `from`;
 /// - *resolved*: resolution day in the period, split early / on time / late under
 ///   `rule` by [`crate::classify`];
 /// - *in progress*: still pending at 00:00 after `to`, split not yet due / overdue
@@ -109,7 +109,9 @@ impl fmt::Display for Ratio {
 ///
 /// So `received_total = received_online + direct_and_postal + carried_over`,
 /// `resolved_total = early + on_time + late`, `in_progress = not_yet_due + overdue`,
-/// and `received_total = resolved_total + in_progress + waiting + refused + withdrawn`.
+/// and `received_total = resolved_total + in_progress + waiting + refused + withdrawn +
+/// closed_unsupplemented + stopped` (the last two exist only for dossiers received under
+/// Decree 118/2025; they are not columns of Biểu 06 and are shown beside refusals).
 ///
 /// # Combining reports
 ///
@@ -175,6 +177,16 @@ pub struct OneStopReport {
     pub refused: u64,
     /// Withdrawn in the period.
     pub withdrawn: u64,
+    /// Closed in the period because the supplement never came (Decree 118/2025 Art.
+    /// 19(5)).
+    #[serde(default)]
+    pub closed_unsupplemented: u64,
+    /// Of those, closed before the 15 days had run out.
+    #[serde(default)]
+    pub closed_early: u64,
+    /// Stopped in the period at the applicant's request (Decree 118/2025 Art. 21).
+    #[serde(default)]
+    pub stopped: u64,
     /// Results returned in the period.
     pub returned: u64,
     /// Received in the period with digitised components.
@@ -248,6 +260,9 @@ impl Serialize for OneStopReport {
         s.serialize_field("waiting_supplement", &self.waiting_supplement)?;
         s.serialize_field("refused", &self.refused)?;
         s.serialize_field("withdrawn", &self.withdrawn)?;
+        s.serialize_field("closed_unsupplemented", &self.closed_unsupplemented)?;
+        s.serialize_field("closed_early", &self.closed_early)?;
+        s.serialize_field("stopped", &self.stopped)?;
         s.serialize_field("returned", &self.returned)?;
         s.serialize_field("digitised", &self.digitised)?;
         s.serialize_field("reused_data", &self.reused_data)?;
@@ -318,6 +333,9 @@ impl OneStopReport {
             waiting_supplement: 0,
             refused: 0,
             withdrawn: 0,
+            closed_unsupplemented: 0,
+            closed_early: 0,
+            stopped: 0,
             returned: 0,
             digitised: 0,
             reused_data: 0,
@@ -375,6 +393,9 @@ impl OneStopReport {
             waiting_supplement: waiting,
             refused: flow(Measure::Refused),
             withdrawn: flow(Measure::Withdrawn),
+            closed_unsupplemented: flow(Measure::ClosedUnsupplemented),
+            closed_early: flow(Measure::ClosedEarly),
+            stopped: flow(Measure::Stopped),
             returned: flow(Measure::Returned),
             digitised: flow(Measure::Digitised),
             reused_data: flow(Measure::ReusedData),
@@ -504,7 +525,7 @@ impl OneStopReport {
     }
 
     /// Every count of the report, once, in declaration order.
-    fn counts_mut(&mut self) -> [&mut u64; 24] {
+    fn counts_mut(&mut self) -> [&mut u64; 27] {
         [
             &mut self.received_online,
             &mut self.received_direct,
@@ -518,6 +539,9 @@ impl OneStopReport {
             &mut self.waiting_supplement,
             &mut self.refused,
             &mut self.withdrawn,
+            &mut self.closed_unsupplemented,
+            &mut self.closed_early,
+            &mut self.stopped,
             &mut self.returned,
             &mut self.digitised,
             &mut self.reused_data,
@@ -661,7 +685,7 @@ impl fmt::Display for ReportDisplay<'_> {
             l.pick("đến ngày", "to"),
             Dmy(r.period.to())
         )?;
-        let rows: [(&str, &str, u64); 15] = [
+        let rows: [(&str, &str, u64); 17] = [
             ("(3) Số hồ sơ nhận giải quyết", "(3) Dossiers to handle", r.received_total()),
             ("(4)   Trực tuyến", "(4)   Online", r.received_online),
             (
@@ -680,6 +704,8 @@ impl fmt::Display for ReportDisplay<'_> {
             ("Chờ bổ sung", "Waiting for a supplement", r.waiting_supplement),
             ("Từ chối", "Refused", r.refused),
             ("Rút hồ sơ", "Withdrawn", r.withdrawn),
+            ("Đóng hồ sơ (không bổ sung)", "Closed, not supplemented", r.closed_unsupplemented),
+            ("Dừng giải quyết", "Stopped at the applicant's request", r.stopped),
             ("Đã trả kết quả", "Results returned", r.returned),
         ];
         for (vi, en, value) in rows {
@@ -808,6 +834,17 @@ impl ReportAccumulator {
             match d.status() {
                 DossierStatus::Refused => r.refused += 1,
                 DossierStatus::Withdrawn => r.withdrawn += 1,
+                DossierStatus::ClosedUnsupplemented => {
+                    r.closed_unsupplemented += 1;
+                    let early = d.events().iter().any(|e| {
+                        matches!(
+                            e.kind,
+                            crate::model::dossier::EventKind::ClosedUnsupplemented { early: true }
+                        )
+                    });
+                    r.closed_early += u64::from(early);
+                }
+                DossierStatus::Stopped => r.stopped += 1,
                 _ => {}
             }
         }

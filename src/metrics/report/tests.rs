@@ -21,6 +21,8 @@ fn header(channel: Channel) -> DossierHeader {
         paper_result: true,
         digitised: false,
         reused_data: false,
+        receiving: None,
+        rule_set: crate::model::rules::RuleSetId::Decree61,
     }
 }
 

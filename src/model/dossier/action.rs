@@ -51,8 +51,12 @@ pub enum Action {
     },
     /// Return the result to the applicant.
     ReturnResult,
-    /// The applicant withdraws the dossier.
+    /// The applicant withdraws the dossier (Decree 61 dossiers).
     Withdraw,
+    /// Close the dossier because the supplement never came (Decree 118/2025 Art. 19(5)).
+    CloseUnsupplemented,
+    /// Stop the procedure at the applicant's request (Decree 118/2025 Art. 21).
+    Stop,
     /// Fees were paid.
     Pay {
         /// Whether online.
@@ -125,6 +129,8 @@ impl Action {
             EventKind::Resolved { e_result } => Action::Resolve { e_result: *e_result },
             EventKind::ResultReturned => Action::ReturnResult,
             EventKind::Withdrawn => Action::Withdraw,
+            EventKind::ClosedUnsupplemented { .. } => Action::CloseUnsupplemented,
+            EventKind::Stopped => Action::Stop,
             EventKind::Paid { online } => Action::Pay { online: *online },
         })
     }
@@ -191,8 +197,36 @@ impl Action {
             Action::Resolve { e_result } => EventKind::Resolved { e_result: *e_result },
             Action::ReturnResult => EventKind::ResultReturned,
             Action::Withdraw => EventKind::Withdrawn,
+            Action::CloseUnsupplemented => {
+                EventKind::ClosedUnsupplemented { early: closes_early(dossier, at, calendar)? }
+            }
+            Action::Stop => EventKind::Stopped,
             Action::Pay { online } => EventKind::Paid { online: *online },
         };
         Ok(LifecycleEvent { at, kind })
     }
+}
+
+/// Whether closing `dossier` at `at` for want of a supplement comes before its rule
+/// set's period has run out. Decree 118/2025 Art. 19(5) says "sau 15 ngày kể từ khi
+/// thông báo": calendar days (the decree writes "ngày làm việc" where it means working
+/// days), counted as the Civil Code 2015 counts periods (Art. 147(3): the day of the
+/// notice is not counted; Art. 148(5): a period whose last day is a day off ends with
+/// the next working day). So closing is due from 00:00 of the day after the last day.
+/// `false` when nothing is awaited or the rule set has no closure (the fold refuses
+/// those).
+fn closes_early(dossier: &Dossier, at: OffsetDateTime, calendar: &WorkCalendar) -> Result<bool> {
+    let (Some(days), Some(notice)) =
+        (dossier.rules().closure_after_notice_days, dossier.waiting_since())
+    else {
+        return Ok(false);
+    };
+    let mut last =
+        vietnam_date(notice).checked_add(time::Duration::days(i64::from(days))).ok_or_else(
+            || Error::invalid("event.at", "the closure period runs past the supported range"),
+        )?;
+    if !calendar.is_working_day(last) {
+        last = calendar.next_working_day(last)?;
+    }
+    Ok(vietnam_date(at) <= last)
 }

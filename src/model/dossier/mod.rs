@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use crate::id::{AgencyCode, DossierCode, Field, ProcedureCode};
+use crate::model::rules::{ApplicantExit, RuleSet, RuleSetId};
 use crate::model::time_limit::{TimeLimit, check_instant, vietnam_date};
 use crate::{Error, Result};
 
@@ -86,13 +87,19 @@ pub enum DossierStatus {
     Returned,
     /// Refused (từ chối giải quyết).
     Refused,
-    /// Withdrawn by the applicant (công dân rút hồ sơ).
+    /// Withdrawn by the applicant (công dân rút hồ sơ; Decree 61 dossiers).
     Withdrawn,
+    /// Closed because the supplement never came (đóng hồ sơ; Decree 118/2025 Art.
+    /// 19(5)).
+    ClosedUnsupplemented,
+    /// Stopped at the applicant's request (dừng thực hiện thủ tục hành chính; Decree
+    /// 118/2025 Art. 21).
+    Stopped,
 }
 
 impl DossierStatus {
-    /// Returns whether the dossier has left the pipeline (resolved, returned, refused
-    /// or withdrawn).
+    /// Returns whether the dossier has left the pipeline (resolved, returned, refused,
+    /// withdrawn, closed for want of a supplement or stopped).
     pub fn is_closed(self) -> bool {
         !matches!(self, Self::Processing | Self::WaitingSupplement)
     }
@@ -105,6 +112,8 @@ impl DossierStatus {
             Self::Returned => "returned",
             Self::Refused => "refused",
             Self::Withdrawn => "withdrawn",
+            Self::ClosedUnsupplemented => "closed for want of a supplement",
+            Self::Stopped => "stopped",
         }
     }
 }
@@ -163,8 +172,19 @@ pub enum EventKind {
     },
     /// The result was returned to the applicant.
     ResultReturned,
-    /// The applicant withdrew the dossier.
+    /// The applicant withdrew the dossier (Decree 61 dossiers).
     Withdrawn,
+    /// Closed because the applicant did not complete the dossier after a supplement
+    /// notice (Decree 118/2025 Art. 19(5): "Sau 15 ngày kể từ khi thông báo …, nếu tổ
+    /// chức, cá nhân không hoàn thành việc hoàn thiện hồ sơ, … thực hiện đóng hồ sơ").
+    ClosedUnsupplemented {
+        /// Whether it was closed before the 15 days ran out (accepted: sector law may
+        /// set a shorter period; flagged so that reviews can see it).
+        early: bool,
+    },
+    /// The applicant asked to stop the procedure (Decree 118/2025 Art. 21(1), Mẫu 05 of
+    /// Circular 03/2025/TT-VPCP), from receipt until the decision.
+    Stopped,
     /// Fees were paid.
     Paid {
         /// Whether they were paid online.
@@ -185,6 +205,8 @@ impl EventKind {
             Self::Resolved { .. } => "resolution",
             Self::ResultReturned => "result return",
             Self::Withdrawn => "withdrawal",
+            Self::ClosedUnsupplemented { .. } => "closure for want of a supplement",
+            Self::Stopped => "stop",
             Self::Paid { .. } => "payment",
         }
     }
@@ -210,8 +232,18 @@ pub struct DossierHeader {
     pub procedure: ProcedureCode,
     /// The procedure's field.
     pub field: Field,
-    /// The agency responsible at receipt; the dossier counts for it in reports.
+    /// The agency that resolves the dossier (cơ quan có thẩm quyền giải quyết); the
+    /// dossier counts for it in reports and scopes. Under Decree 61 it is the agency
+    /// whose desk received the dossier or for which a centre received it.
     pub agency: AgencyCode,
+    /// Where it was received, when that is another agency (a provincial or commune
+    /// service centre receiving "không phụ thuộc vào địa giới hành chính", Decree
+    /// 118/2025 Art. 14(2)); `None` when the resolving agency received it itself.
+    #[serde(default)]
+    pub receiving: Option<AgencyCode>,
+    /// The rule set that governs it, fixed at receipt by the receipt date.
+    #[serde(default = "crate::model::rules::legacy_rule_set")]
+    pub rule_set: RuleSetId,
     /// How it was submitted.
     pub channel: Channel,
     /// The time limit it is timed against (the procedure's limit in force at receipt).
@@ -421,6 +453,14 @@ impl Dossier {
                 if !open {
                     return Err(self.reject(&event.kind, "the dossier is closed"));
                 }
+                if matches!(event.kind, EventKind::Withdrawn)
+                    && self.rules().applicant_exit != ApplicantExit::Withdraw
+                {
+                    return Err(self.reject(
+                        &event.kind,
+                        "under Decree 118/2025 the applicant stops the procedure (Art. 21; use stop)",
+                    ));
+                }
                 // An unfinished wait is not added to `waited`: the applicant never
                 // supplied the dossier.
                 self.waiting_since = None;
@@ -429,6 +469,35 @@ impl Dossier {
                 } else {
                     S::Refused
                 };
+                self.finished_at = Some(at);
+            }
+            EventKind::ClosedUnsupplemented { .. } => {
+                if self.rules().closure_after_notice_days.is_none() {
+                    return Err(self.reject(
+                        &event.kind,
+                        "Decree 61/2018 has no closure for want of a supplement (Decree 118/2025 Art. 19(5) governs dossiers received from 2025-07-01)",
+                    ));
+                }
+                if self.status != S::WaitingSupplement {
+                    return Err(self.reject(&event.kind, "no supplement was requested"));
+                }
+                // As for a refusal, the unfinished wait is not added to `waited`.
+                self.waiting_since = None;
+                self.status = S::ClosedUnsupplemented;
+                self.finished_at = Some(at);
+            }
+            EventKind::Stopped => {
+                if self.rules().applicant_exit != ApplicantExit::Stop {
+                    return Err(self.reject(
+                        &event.kind,
+                        "under Decree 61/2018 the applicant withdraws (use withdraw)",
+                    ));
+                }
+                if !open {
+                    return Err(self.reject(&event.kind, "the dossier is closed"));
+                }
+                self.waiting_since = None;
+                self.status = S::Stopped;
                 self.finished_at = Some(at);
             }
             EventKind::Resolved { e_result } => {
@@ -452,7 +521,10 @@ impl Dossier {
                 self.returned_at = Some(at);
             }
             EventKind::Paid { online } => {
-                if matches!(self.status, S::Refused | S::Withdrawn | S::Returned) {
+                if matches!(
+                    self.status,
+                    S::Refused | S::Withdrawn | S::Returned | S::ClosedUnsupplemented | S::Stopped
+                ) {
                     return Err(self.reject(&event.kind, "the dossier is closed"));
                 }
                 if self.paid_online.is_some() {
@@ -468,6 +540,19 @@ impl Dossier {
     /// Returns the header.
     pub fn header(&self) -> &DossierHeader {
         &self.header
+    }
+    /// Returns the rule set that governs the dossier (fixed at receipt).
+    pub fn rules(&self) -> &'static RuleSet {
+        RuleSet::get(self.header.rule_set)
+    }
+    /// Returns where the dossier was received: the receiving point if another agency
+    /// received it, otherwise the resolving agency.
+    pub fn receiving_point(&self) -> &AgencyCode {
+        self.header.receiving.as_ref().unwrap_or(&self.header.agency)
+    }
+    /// Returns since when it waits for a supplement, if it does.
+    pub fn waiting_since(&self) -> Option<OffsetDateTime> {
+        self.waiting_since
     }
     /// Returns the dossier code.
     pub fn code(&self) -> &DossierCode {
@@ -600,7 +685,11 @@ impl Dossier {
                     }
                     restart_due = *due;
                 }
-                EventKind::Refused { .. } | EventKind::Withdrawn | EventKind::Resolved { .. } => {
+                EventKind::Refused { .. }
+                | EventKind::Withdrawn
+                | EventKind::ClosedUnsupplemented { .. }
+                | EventKind::Stopped
+                | EventKind::Resolved { .. } => {
                     return PendingState::default();
                 }
                 _ => {}

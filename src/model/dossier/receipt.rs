@@ -9,6 +9,7 @@ use crate::id::{AgencyCode, DossierCode, ProcedureCode};
 use crate::model::agency::Agency;
 use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::model::procedure::{Procedure, ProcedureStatus};
+use crate::model::rules::{RuleSet, RuleSetId};
 use crate::model::time_limit::{check_instant, vietnam_date};
 use crate::{Error, Result};
 
@@ -30,21 +31,34 @@ pub struct NewDossier {
     pub digitised: bool,
     /// Whether digitised data was reused.
     pub reused_data: bool,
+    /// The agency that received it when that is not `agency` (a service centre
+    /// receiving for another agency, Decree 118/2025 Art. 14(2)); `None` otherwise.
+    #[serde(default)]
+    pub receiving: Option<AgencyCode>,
+    /// The rule set, when the source says it; `None` takes the one in force on the
+    /// receipt date ([`RuleSet::in_force_on`]). An older rule set after its successor
+    /// began is accepted (histories kept by older systems); a rule set before it begins
+    /// is refused.
+    #[serde(default)]
+    pub rule_set: Option<RuleSetId>,
 }
 
 impl NewDossier {
-    /// Opens the dossier this receipt describes: checks it against its agency and the
-    /// version of its procedure in force on the receipt day (which the caller looked
-    /// up), and computes the appointment with `calendar`.
+    /// Opens the dossier this receipt describes: checks it against its resolving
+    /// agency, its receiving point (when another agency received it) and the version of
+    /// its procedure in force on the receipt day (which the caller looked up), fixes its
+    /// rule set, and computes the appointment with `calendar`.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when the receipt instant is outside the supported range,
-    /// the receipt date (Vietnam time) is not the date in the code, the agency does not
-    /// exist on the receipt date, the procedure is abolished, or the due instant falls
-    /// outside the supported range.
+    /// the receipt date (Vietnam time) is not the date in the code, the agency or the
+    /// receiving point does not exist on the receipt date, the rule set asked for is not
+    /// yet in force, the procedure is abolished, or the due instant falls outside the
+    /// supported range.
     pub fn open(
         &self,
         agency: &Agency,
+        receiving: Option<&Agency>,
         procedure: &Procedure,
         calendar: &WorkCalendar,
         mode: CountingMode,
@@ -69,6 +83,39 @@ impl NewDossier {
                 format!("{} does not exist on {day}", self.agency),
             ));
         }
+        let rule_set = match self.rule_set {
+            None => RuleSet::in_force_on(day).id,
+            Some(id) => {
+                let rules = RuleSet::get(id);
+                if rules.from.is_some_and(|from| day < from) {
+                    return Err(Error::invalid(
+                        "dossier.rule_set",
+                        format!("{} is not in force on {day}", rules.name()),
+                    ));
+                }
+                id
+            }
+        };
+        // A receiving point that is the resolving agency itself is no other point.
+        let receiving = match (receiving, &self.receiving) {
+            (_, None) => None,
+            (_, Some(code)) if *code == self.agency => None,
+            (Some(point), Some(code)) if point.code() == code => {
+                if !point.is_valid_on(day) {
+                    return Err(Error::invalid(
+                        "dossier.receiving",
+                        format!("{code} does not exist on {day}"),
+                    ));
+                }
+                Some(code.clone())
+            }
+            (_, Some(code)) => {
+                return Err(Error::NotFound {
+                    kind: crate::RecordKind::Agency,
+                    id: code.to_string(),
+                });
+            }
+        };
         if procedure.status() == ProcedureStatus::Abolished {
             return Err(Error::invalid(
                 "dossier.procedure",
@@ -88,6 +135,8 @@ impl NewDossier {
             paper_result: procedure.paper_result(),
             digitised: self.digitised,
             reused_data: self.reused_data,
+            receiving,
+            rule_set,
         };
         Dossier::open(header, self.received_at, appointment)
     }
@@ -109,6 +158,8 @@ mod tests {
             received_at: datetime!(2024-03-04 02:00 UTC),
             digitised: true,
             reused_data: false,
+            receiving: None,
+            rule_set: None,
         };
         let json = serde_json::to_string(&new).unwrap();
         assert!(json.contains(r#""received_at":"2024-03-04T09:00:00+07:00""#), "{json}");

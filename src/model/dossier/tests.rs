@@ -17,6 +17,8 @@ fn header() -> DossierHeader {
         paper_result: true,
         digitised: false,
         reused_data: false,
+        receiving: None,
+        rule_set: crate::model::rules::RuleSetId::Decree61,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::model::dossier::{Channel, Dossier, DossierHeader, EventKind, Lifecycl
 use crate::model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
 };
+use crate::model::rules::RuleSetId;
 use crate::model::time_limit::{TimeLimit, TimeUnit};
 use crate::{Error, Result};
 
@@ -267,9 +268,65 @@ impl TryFrom<ProcedureRecord> for Procedure {
 }
 
 /// Versioned dossier record: the header and the event history, which is the truth.
+///
+/// A dossier that version 1 can hold (Decree 61, received by its own agency) is still
+/// written as `V1`, byte for byte as before; `V2` adds the rule set, the receiving point
+/// and the Decree 118 end states. A `V1` record is a Decree 61 dossier whatever its
+/// receipt date: stores written before rule sets existed hold only those.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum DossierRecord {
     V1(DossierV1),
+    V2(DossierV2),
+}
+
+/// Dossier, format 3: format 1's fields, the rule set and the receiving point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DossierV2 {
+    pub code: String,
+    pub procedure: String,
+    pub field: String,
+    pub agency: String,
+    pub channel: u8,
+    pub limit: (u32, u8),
+    pub fee_bearing: bool,
+    pub paper_result: bool,
+    pub digitised: bool,
+    pub reused_data: bool,
+    /// 1 Decree 61, 2 Decree 118.
+    pub rule_set: u8,
+    pub receiving: Option<String>,
+    pub events: Vec<EventV2>,
+}
+
+/// Lifecycle event, format 3.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct EventV2 {
+    pub at: InstantV1,
+    pub kind: EventKindV2,
+}
+
+/// Lifecycle event kind, format 3: format 1's kinds in the same order, then the
+/// Decree 118 end states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum EventKindV2 {
+    V1(EventKindV1),
+    ClosedUnsupplemented { early: bool },
+    Stopped,
+}
+
+fn rule_set_tag(id: RuleSetId) -> u8 {
+    match id {
+        RuleSetId::Decree61 => 1,
+        RuleSetId::Decree118 => 2,
+    }
+}
+
+fn rule_set_from(tag: u8) -> Result<RuleSetId> {
+    match tag {
+        1 => Ok(RuleSetId::Decree61),
+        2 => Ok(RuleSetId::Decree118),
+        _ => Err(Error::invalid("record.rule_set", format!("unknown rule set {tag}"))),
+    }
 }
 
 /// Dossier, format 1.
@@ -310,31 +367,59 @@ pub(crate) enum EventKindV1 {
     Paid { online: bool },
 }
 
-impl From<&LifecycleEvent> for EventV1 {
+impl From<&LifecycleEvent> for EventV2 {
     fn from(e: &LifecycleEvent) -> Self {
         let kind = match &e.kind {
-            EventKind::Received { appointment } => {
-                EventKindV1::Received { appointment: instant(*appointment) }
+            EventKind::ClosedUnsupplemented { early } => {
+                EventKindV2::ClosedUnsupplemented { early: *early }
             }
-            EventKind::Transferred { to } => EventKindV1::Transferred { to: to.to_string() },
-            EventKind::SupplementRequested { reason } => {
-                EventKindV1::SupplementRequested { reason: reason.clone() }
-            }
-            EventKind::Supplemented { restart_due } => {
-                EventKindV1::Supplemented { restart_due: instant(*restart_due) }
-            }
-            EventKind::Extended { new_appointment, reason, late_notice } => EventKindV1::Extended {
-                new_appointment: instant(*new_appointment),
-                reason: reason.clone(),
-                late_notice: *late_notice,
-            },
-            EventKind::Refused { reason } => EventKindV1::Refused { reason: reason.clone() },
-            EventKind::Resolved { e_result } => EventKindV1::Resolved { e_result: *e_result },
-            EventKind::ResultReturned => EventKindV1::ResultReturned,
-            EventKind::Withdrawn => EventKindV1::Withdrawn,
-            EventKind::Paid { online } => EventKindV1::Paid { online: *online },
+            EventKind::Stopped => EventKindV2::Stopped,
+            other => kind_v1(other).map_or(EventKindV2::Stopped, EventKindV2::V1),
         };
-        EventV1 { at: instant(e.at), kind }
+        EventV2 { at: instant(e.at), kind }
+    }
+}
+
+/// The format-1 kind of an event, or `None` for the kinds format 1 cannot hold.
+fn kind_v1(kind: &EventKind) -> Option<EventKindV1> {
+    Some(match kind {
+        EventKind::Received { appointment } => {
+            EventKindV1::Received { appointment: instant(*appointment) }
+        }
+        EventKind::Transferred { to } => EventKindV1::Transferred { to: to.to_string() },
+        EventKind::SupplementRequested { reason } => {
+            EventKindV1::SupplementRequested { reason: reason.clone() }
+        }
+        EventKind::Supplemented { restart_due } => {
+            EventKindV1::Supplemented { restart_due: instant(*restart_due) }
+        }
+        EventKind::Extended { new_appointment, reason, late_notice } => EventKindV1::Extended {
+            new_appointment: instant(*new_appointment),
+            reason: reason.clone(),
+            late_notice: *late_notice,
+        },
+        EventKind::Refused { reason } => EventKindV1::Refused { reason: reason.clone() },
+        EventKind::Resolved { e_result } => EventKindV1::Resolved { e_result: *e_result },
+        EventKind::ResultReturned => EventKindV1::ResultReturned,
+        EventKind::Withdrawn => EventKindV1::Withdrawn,
+        EventKind::Paid { online } => EventKindV1::Paid { online: *online },
+        EventKind::ClosedUnsupplemented { .. } | EventKind::Stopped => return None,
+    })
+}
+
+impl TryFrom<EventV2> for LifecycleEvent {
+    type Error = Error;
+    fn try_from(e: EventV2) -> Result<Self> {
+        let kind = match e.kind {
+            EventKindV2::V1(kind) => {
+                return LifecycleEvent::try_from(EventV1 { at: e.at, kind });
+            }
+            EventKindV2::ClosedUnsupplemented { early } => {
+                EventKind::ClosedUnsupplemented { early }
+            }
+            EventKindV2::Stopped => EventKind::Stopped,
+        };
+        Ok(LifecycleEvent { at: from_instant(e.at)?, kind })
     }
 }
 
@@ -370,49 +455,111 @@ impl TryFrom<EventV1> for LifecycleEvent {
 impl From<&Dossier> for DossierRecord {
     fn from(d: &Dossier) -> Self {
         let h = d.header();
+        let v1_events: Option<Vec<EventV1>> = d
+            .events()
+            .iter()
+            .map(|e| kind_v1(&e.kind).map(|kind| EventV1 { at: instant(e.at), kind }))
+            .collect();
+        let v1_events =
+            v1_events.filter(|_| h.rule_set == RuleSetId::Decree61 && h.receiving.is_none());
+        let Some(v1_events) = v1_events else {
+            return DossierRecord::V2(DossierV2 {
+                code: h.code.to_string(),
+                procedure: h.procedure.to_string(),
+                field: h.field.to_string(),
+                agency: h.agency.to_string(),
+                channel: channel_tag(h.channel),
+                limit: (h.limit.amount, unit_tag(h.limit.unit)),
+                fee_bearing: h.fee_bearing,
+                paper_result: h.paper_result,
+                digitised: h.digitised,
+                reused_data: h.reused_data,
+                rule_set: rule_set_tag(h.rule_set),
+                receiving: h.receiving.as_ref().map(ToString::to_string),
+                events: d.events().iter().map(EventV2::from).collect(),
+            });
+        };
         DossierRecord::V1(DossierV1 {
             code: h.code.to_string(),
             procedure: h.procedure.to_string(),
             field: h.field.to_string(),
             agency: h.agency.to_string(),
-            channel: match h.channel {
-                Channel::Direct => 1,
-                Channel::Online => 2,
-                Channel::Postal => 3,
-            },
+            channel: channel_tag(h.channel),
             limit: (h.limit.amount, unit_tag(h.limit.unit)),
             fee_bearing: h.fee_bearing,
             paper_result: h.paper_result,
             digitised: h.digitised,
             reused_data: h.reused_data,
-            events: d.events().iter().map(EventV1::from).collect(),
+            events: v1_events,
         })
+    }
+}
+
+fn channel_tag(channel: Channel) -> u8 {
+    match channel {
+        Channel::Direct => 1,
+        Channel::Online => 2,
+        Channel::Postal => 3,
+    }
+}
+
+fn channel_from(tag: u8) -> Result<Channel> {
+    match tag {
+        1 => Ok(Channel::Direct),
+        2 => Ok(Channel::Online),
+        3 => Ok(Channel::Postal),
+        _ => Err(Error::invalid("record.channel", "unknown channel")),
     }
 }
 
 impl TryFrom<DossierRecord> for Dossier {
     type Error = Error;
     fn try_from(record: DossierRecord) -> Result<Self> {
-        let DossierRecord::V1(r) = record;
-        let header = DossierHeader {
-            code: DossierCode::new(&r.code)?,
-            procedure: ProcedureCode::new(&r.procedure)?,
-            field: Field::new(&r.field)?,
-            agency: AgencyCode::new(&r.agency)?,
-            channel: match r.channel {
-                1 => Channel::Direct,
-                2 => Channel::Online,
-                3 => Channel::Postal,
-                _ => return Err(Error::invalid("record.channel", "unknown channel")),
-            },
-            limit: limit_from(r.limit)?,
-            fee_bearing: r.fee_bearing,
-            paper_result: r.paper_result,
-            digitised: r.digitised,
-            reused_data: r.reused_data,
-        };
-        let events =
-            r.events.into_iter().map(LifecycleEvent::try_from).collect::<Result<Vec<_>>>()?;
-        Dossier::from_events(header, &events)
+        match record {
+            DossierRecord::V1(r) => {
+                let header = DossierHeader {
+                    code: DossierCode::new(&r.code)?,
+                    procedure: ProcedureCode::new(&r.procedure)?,
+                    field: Field::new(&r.field)?,
+                    agency: AgencyCode::new(&r.agency)?,
+                    channel: channel_from(r.channel)?,
+                    limit: limit_from(r.limit)?,
+                    fee_bearing: r.fee_bearing,
+                    paper_result: r.paper_result,
+                    digitised: r.digitised,
+                    reused_data: r.reused_data,
+                    receiving: None,
+                    rule_set: RuleSetId::Decree61,
+                };
+                let events = r
+                    .events
+                    .into_iter()
+                    .map(LifecycleEvent::try_from)
+                    .collect::<Result<Vec<_>>>()?;
+                Dossier::from_events(header, &events)
+            }
+            DossierRecord::V2(r) => {
+                let header = DossierHeader {
+                    code: DossierCode::new(&r.code)?,
+                    procedure: ProcedureCode::new(&r.procedure)?,
+                    field: Field::new(&r.field)?,
+                    agency: AgencyCode::new(&r.agency)?,
+                    channel: channel_from(r.channel)?,
+                    limit: limit_from(r.limit)?,
+                    fee_bearing: r.fee_bearing,
+                    paper_result: r.paper_result,
+                    digitised: r.digitised,
+                    reused_data: r.reused_data,
+                    receiving: r.receiving.as_deref().map(AgencyCode::new).transpose()?,
+                    rule_set: rule_set_from(r.rule_set)?,
+                };
+                let events = r
+                    .events
+                    .into_iter()
+                    .map(LifecycleEvent::try_from)
+                    .collect::<Result<Vec<_>>>()?;
+                Dossier::from_events(header, &events)
+            }
+        }
     }
 }
