@@ -372,3 +372,39 @@ fn older_backups_restore_as_decree_61_and_new_ones_keep_the_rule_set() {
     cchc::io::backup::restore(&old, dir.path()).unwrap();
     assert_eq!(old.dossiers().get(d118.code()).unwrap().unwrap().rules().id, RuleSetId::Decree61);
 }
+
+/// The demo province follows the rules: in 2025 its dossiers received from 1 July are
+/// stopped (not withdrawn) and closed when never supplied; before, only withdrawn.
+#[test]
+fn the_demo_follows_decree_118_from_1_july_2025() {
+    let store = Store::temporary().unwrap();
+    let spec = cchc::demo::DemoSpec { year: 2025, ..cchc::demo::DemoSpec::quang_nam_2023() }
+        .with_dossiers(12_000);
+    cchc::demo::populate(&store, &spec, |_, _| {}).unwrap();
+    let (mut before, mut after) = ((0, 0, 0), (0, 0, 0));
+    for d in store.dossiers().iter() {
+        let d = d.unwrap();
+        let counts = if cchc::vietnam_date(d.received_at()) < date!(2025 - 07 - 01) {
+            assert_eq!(d.rules().id, RuleSetId::Decree61);
+            &mut before
+        } else {
+            assert_eq!(d.rules().id, RuleSetId::Decree118);
+            &mut after
+        };
+        match d.status() {
+            cchc::DossierStatus::Withdrawn => counts.0 += 1,
+            cchc::DossierStatus::Stopped => counts.1 += 1,
+            cchc::DossierStatus::ClosedUnsupplemented => counts.2 += 1,
+            _ => {}
+        }
+    }
+    assert!(before.0 > 0 && before.1 == 0 && before.2 == 0, "before 1 July: {before:?}");
+    assert!(after.0 == 0 && after.1 > 0 && after.2 > 0, "from 1 July: {after:?}");
+    let h2 = Period::new(date!(2025 - 07 - 01), date!(2025 - 12 - 31)).unwrap();
+    let report = store.report(&Scope::All, h2).unwrap();
+    // Withdrawals in the half-year are of Decree 61 dossiers received before it.
+    assert!(report.stopped > 0 && report.closed_unsupplemented > 0, "{report:?}");
+    let all: Vec<cchc::Dossier> = store.dossiers().iter().collect::<cchc::Result<_>>().unwrap();
+    assert_eq!(report, cchc::OneStopReport::from_dossiers(all.iter(), h2, ClockRule::Restart));
+    assert!(store.verify().unwrap().is_clean());
+}

@@ -350,6 +350,13 @@ impl DossierStream {
         limit: TimeLimit,
     ) -> Result<Vec<(OffsetDateTime, Action)>> {
         let p = PROFILES.get(level).copied().unwrap_or(PROFILES[0]);
+        // From 1 July 2025 the applicant stops (Decree 118 Art. 21) rather than
+        // withdraws, and an unsupplied dossier is closed (Art. 19(5)). The random draws
+        // stay the same, so earlier years come out exactly as before.
+        let decree_118 = crate::model::rules::RuleSet::in_force_on(crate::vietnam_date(received))
+            .applicant_exit
+            == crate::model::rules::ApplicantExit::Stop;
+        let exit = if decree_118 { Action::Stop } else { Action::Withdraw };
         let mut t = Timeline { events: Vec::new(), last: received };
         let immediate = limit.amount == 0;
         let mut due = self.due(received, limit)?;
@@ -374,9 +381,18 @@ impl DossierStream {
                 let reason = rng.pick(&SUPPLEMENT_REASONS).copied().unwrap_or("Thiếu giấy tờ");
                 let asked = t.push(at, Action::RequestSupplement { reason: reason.to_owned() });
                 if rng.chance(p.never_supplied) {
-                    // Never supplied: withdrawn after a while, or still waiting.
+                    // Never supplied: withdrawn (closed, under Decree 118, once its 15
+                    // days have run) after a while, or still waiting.
                     if rng.chance(0.5) {
-                        t.push(asked + Duration::days(rng.between(10, 60)), Action::Withdraw);
+                        let days = rng.between(10, 60);
+                        if decree_118 {
+                            t.push(
+                                asked + Duration::days(days.max(17)),
+                                Action::CloseUnsupplemented,
+                            );
+                        } else {
+                            t.push(asked + Duration::days(days), Action::Withdraw);
+                        }
                     }
                     return Ok(self.cut(t.events));
                 }
@@ -393,7 +409,7 @@ impl DossierStream {
         let fate = rng.unit();
         if fate < p.withdraw {
             let at = self.between(start, due, rng.unit())?;
-            t.push(at, Action::Withdraw);
+            t.push(at, exit);
             return Ok(self.cut(t.events));
         }
         if fate < p.withdraw + p.refuse {

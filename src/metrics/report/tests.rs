@@ -275,7 +275,7 @@ fn merge_and_join_cover_every_count() {
     let (q1, q2, h1) = periods();
     let mut merged = all_ones(q1);
     merged.merge(all_ones(q1)).unwrap();
-    assert_eq!(counts(&merged).len(), 24);
+    assert_eq!(counts(&merged).len(), 27);
     assert!(counts(&merged).iter().all(|(_, n)| *n == 2), "{:?}", counts(&merged));
     let mut joined = all_ones(q1);
     joined.join(all_ones(q2)).unwrap();
@@ -408,7 +408,7 @@ fn the_json_form_is_readable_with_totals_and_shown_rates() {
             *v = Value::from(next);
         }
     }
-    assert_eq!(next, 24);
+    assert_eq!(next, 27);
     let distinct: OneStopReport = serde_json::from_value(value).unwrap();
     let again = serde_json::to_value(distinct).unwrap();
     assert_eq!(again["rule"], "subtract");
