@@ -158,6 +158,7 @@ fn golden_header(code: &str, channel: Channel) -> Result<DossierHeader> {
         digitised: true,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: crate::model::rules::RuleSetId::Decree61,
     })
 }
@@ -249,6 +250,7 @@ fn golden_dossier_closed_decree118() -> Result<Dossier> {
     let mut header = golden_header("000.00.01.H49-250702-0001", Channel::Online)?;
     header.rule_set = crate::model::rules::RuleSetId::Decree118;
     header.receiving = Some(AgencyCode::new("000.21.50.H49")?);
+    header.portal = Some(crate::model::rules::Portal::National);
     Dossier::from_events(
         header,
         &[
@@ -582,6 +584,7 @@ fn import_fixture() -> Result<crate::Store> {
         digitised: true,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: None,
     })?;
     Ok(store)

@@ -153,6 +153,7 @@ fn receipt(code_text: &str, at: OffsetDateTime) -> NewDossier {
         digitised: true,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: None,
     }
 }
@@ -407,6 +408,7 @@ fn cases() -> Vec<Case> {
                 digitised: false,
                 reused_data: false,
                 receiving: None,
+                portal: None,
                 rule_set: cchc::model::rules::RuleSetId::Decree61,
             };
             cchc::Dossier::open(header, end, end).map(drop)

@@ -59,6 +59,7 @@ fn receive(store: &Store, code: &str, agency: AgencyCode) -> DossierCode {
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: None,
         })
         .unwrap();
@@ -161,6 +162,7 @@ fn receive_after(store: &Store, code: &str) -> time::OffsetDateTime {
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: None,
         })
         .unwrap()
@@ -330,6 +332,7 @@ fn an_apology_is_late_from_the_due_day_on() {
                 digitised: false,
                 reused_data: false,
                 receiving: None,
+                portal: None,
                 rule_set: None,
             })
             .unwrap();

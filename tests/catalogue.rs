@@ -283,6 +283,7 @@ fn receive(
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: None,
         })
         .unwrap();
@@ -380,6 +381,7 @@ fn abolished_procedure_leaves_the_catalogue_and_refuses_dossiers_from_its_effect
         digitised: false,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: None,
     });
     assert!(matches!(refused, Err(Error::InvalidInput { field: "dossier.procedure", .. })));
@@ -407,6 +409,7 @@ fn sixty_billion_dong_saved_by_fifty_thousand_dossiers() {
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: cchc::model::rules::RuleSetId::Decree61,
         };
         let mut d = Dossier::open(header, received, received + Duration::days(7)).unwrap();
@@ -443,6 +446,7 @@ fn sixty_billion_dong_saved_by_fifty_thousand_dossiers() {
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: cchc::model::rules::RuleSetId::Decree61,
         };
         let mut d = Dossier::open(header, received, received).unwrap();

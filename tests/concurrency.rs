@@ -120,6 +120,7 @@ fn eight_threads_keep_counters_exact_and_do_not_deadlock() {
                 digitised: false,
                 reused_data: false,
                 receiving: None,
+                portal: None,
                 rule_set: None,
             })
             .unwrap();

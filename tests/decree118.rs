@@ -72,6 +72,7 @@ fn receive_with(
         digitised: false,
         reused_data: false,
         receiving,
+        portal: None,
         rule_set,
     })
 }
@@ -407,4 +408,66 @@ fn the_demo_follows_decree_118_from_1_july_2025() {
     let all: Vec<cchc::Dossier> = store.dossiers().iter().collect::<cchc::Result<_>>().unwrap();
     assert_eq!(report, cchc::OneStopReport::from_dossiers(all.iter(), h2, ClockRule::Restart));
     assert!(store.verify().unwrap().is_clean());
+}
+
+/// Decree 118 Art. 15(3): online means the national portal; Art. 40(2): ministry
+/// portals until they close before 1 March 2026. Decree 61 Art. 16(3) had the ministry
+/// and provincial portals.
+#[test]
+fn a_portal_must_be_an_online_channel_of_the_dossiers_rule_set() {
+    use cchc::model::rules::Portal;
+    let store = store();
+    let department = code("000.00.01.H49");
+    let mut seq = 0u16;
+    let mut receive_online = |at: OffsetDateTime, channel: Channel, portal: Option<Portal>| {
+        seq += 1;
+        store.dossiers().receive(&NewDossier {
+            code: DossierCode::compose(&department, cchc::vietnam_date(at), seq).unwrap(),
+            procedure: ProcedureCode::new("1.004227").unwrap(),
+            agency: department.clone(),
+            channel,
+            received_at: at,
+            digitised: false,
+            reused_data: false,
+            receiving: None,
+            portal,
+            rule_set: None,
+        })
+    };
+    let refused = |r: cchc::Result<cchc::Dossier>| {
+        matches!(r, Err(Error::InvalidInput { field: "dossier.portal", .. }))
+    };
+    let online = Channel::Online;
+    assert!(refused(receive_online(
+        datetime!(2025-07-02 09:00 +07:00),
+        online,
+        Some(Portal::Province)
+    )));
+    assert!(
+        receive_online(datetime!(2025-06-30 09:00 +07:00), online, Some(Portal::Province)).is_ok()
+    );
+    assert!(
+        receive_online(datetime!(2026-02-27 09:00 +07:00), online, Some(Portal::Ministry)).is_ok()
+    );
+    assert!(refused(receive_online(
+        datetime!(2026-03-02 09:00 +07:00),
+        online,
+        Some(Portal::Ministry)
+    )));
+    assert!(refused(receive_online(
+        datetime!(2025-07-02 09:00 +07:00),
+        online,
+        Some(Portal::VNeId)
+    )));
+    assert!(refused(receive_online(
+        datetime!(2025-07-02 09:00 +07:00),
+        Channel::Direct,
+        Some(Portal::National)
+    )));
+    let national =
+        receive_online(datetime!(2025-07-02 09:00 +07:00), online, Some(Portal::National)).unwrap();
+    assert!(receive_online(datetime!(2025-07-02 09:00 +07:00), online, None).is_ok());
+    // Stored with the dossier (record V2).
+    let again = store.dossiers().get(national.code()).unwrap().unwrap();
+    assert_eq!(again.header().portal, Some(Portal::National));
 }

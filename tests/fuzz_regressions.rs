@@ -35,6 +35,7 @@ fn header() -> DossierHeader {
         digitised: false,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: cchc::model::rules::RuleSetId::Decree61,
     }
 }
@@ -210,6 +211,7 @@ fn catalogue_store() -> (cchc::Store, cchc::DossierCode) {
             digitised: true,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: None,
         })
         .unwrap();
@@ -250,6 +252,7 @@ fn a_receipt_at_the_end_of_time_is_refused() {
         digitised: false,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: None,
     };
     assert_eq!(input_field(store.dossiers().receive(&new)), "dossier.received_at");

@@ -255,6 +255,7 @@ impl DossierStream {
                     digitised: draft.digitised,
                     reused_data: draft.reused,
                     receiving: None,
+                    portal: None,
                     rule_set: None,
                 },
                 draft.actions,
@@ -602,6 +603,7 @@ mod tests {
             digitised: new.digitised,
             reused_data: new.reused_data,
             receiving: None,
+            portal: None,
             rule_set: crate::model::rules::RuleSetId::Decree61,
         };
         let due = cal.due_instant(new.received_at, limit, CountingMode::default()).unwrap();

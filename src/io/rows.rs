@@ -1,7 +1,7 @@
 //! Rows shared by the CSV and JSON Lines readers: field access with precise
 //! errors, conversion to and from domain values, and the importers.
 
-use crate::model::rules::{RULE_SETS, RuleSet};
+use crate::model::rules::{Portal, RULE_SETS, RuleSet};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -62,6 +62,7 @@ pub(crate) const DOSSIER_FIELDS: &[&str] = &[
     "reused_data",
     "appointment",
     "receiving",
+    "portal",
     "rule_set",
     "events",
 ];
@@ -609,6 +610,20 @@ pub(crate) fn new_dossier(row: &Row) -> Result<NewDossier> {
         digitised: row.flag("digitised")?,
         reused_data: row.flag("reused_data")?,
         receiving: row.opt_map("receiving", AgencyCode::new)?,
+        portal: match row.opt("portal") {
+            Some(token) => Some(
+                Portal::ALL
+                    .into_iter()
+                    .find(|p| p.token() == token.to_ascii_lowercase())
+                    .ok_or_else(|| {
+                        row.error(
+                            "portal",
+                            format!("{token:?} is not one of national, ministry, province, vneid"),
+                        )
+                    })?,
+            ),
+            None => None,
+        },
         rule_set: match row.opt("rule_set") {
             Some(token) => Some(RuleSet::by_token(token).map(|r| r.id).ok_or_else(|| {
                 row.error(
@@ -838,6 +853,9 @@ pub(crate) fn dossier_json(d: &Dossier) -> Map<String, Value> {
     put(&mut m, "reused_data", h.reused_data);
     if let Some(receiving) = &h.receiving {
         put(&mut m, "receiving", receiving.as_str());
+    }
+    if let Some(portal) = h.portal {
+        put(&mut m, "portal", portal.token());
     }
     put(&mut m, "rule_set", d.rules().token);
     let events: Vec<Value> = d

@@ -34,6 +34,46 @@ pub enum RuleSetId {
     Decree118,
 }
 
+/// The portal an online dossier was submitted through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Portal {
+    /// Cổng Dịch vụ công quốc gia.
+    National,
+    /// A ministry's public service portal (Cổng Dịch vụ công cấp bộ).
+    Ministry,
+    /// A province's public service portal (Cổng Dịch vụ công cấp tỉnh).
+    Province,
+    /// The `VNeID` application (Decree 367/2025, whose effective date was not found).
+    VNeId,
+}
+
+impl Portal {
+    /// Its token in import files (`national`, `ministry`, `province`, `vneid`).
+    pub fn token(self) -> &'static str {
+        match self {
+            Portal::National => "national",
+            Portal::Ministry => "ministry",
+            Portal::Province => "province",
+            Portal::VNeId => "vneid",
+        }
+    }
+
+    /// Every portal, in token order of the docs.
+    pub const ALL: [Portal; 4] =
+        [Portal::National, Portal::Ministry, Portal::Province, Portal::VNeId];
+}
+
+/// A portal that counts as an online channel, until a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortalRule {
+    /// The portal.
+    pub portal: Portal,
+    /// The first receipt day it no longer counts, if any.
+    pub until: Option<Date>,
+}
+
 /// How an applicant ends a procedure before its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApplicantExit {
@@ -66,6 +106,8 @@ pub struct RuleSet {
     pub closure_after_notice_days: Option<u8>,
     /// How the applicant ends the procedure early.
     pub applicant_exit: ApplicantExit,
+    /// The portals through which an online dossier may be submitted.
+    pub online_portals: &'static [PortalRule],
 }
 
 /// Decree 61/2018/NĐ-CP: every receipt before 1 July 2025.
@@ -77,6 +119,13 @@ const DECREE_61: RuleSet = RuleSet {
     from: None,
     closure_after_notice_days: None,
     applicant_exit: ApplicantExit::Withdraw,
+    // Decree 61 Art. 16(3): "Trực tuyến tại Cổng Dịch vụ công cấp bộ, cấp tỉnh"; the
+    // national portal received dossiers from 2019 on.
+    online_portals: &[
+        PortalRule { portal: Portal::National, until: None },
+        PortalRule { portal: Portal::Ministry, until: None },
+        PortalRule { portal: Portal::Province, until: None },
+    ],
 };
 
 /// Decree 118/2025/NĐ-CP: receipts from 1 July 2025 (Art. 40(1)).
@@ -88,6 +137,12 @@ const DECREE_118: RuleSet = RuleSet {
     from: Some(date!(2025 - 07 - 01)),
     closure_after_notice_days: Some(15),
     applicant_exit: ApplicantExit::Stop,
+    // Art. 15(3): "Trực tuyến tại Cổng Dịch vụ công quốc gia"; Art. 40(2): ministry
+    // portals go on until they close "trước ngày 01 tháng 3 năm 2026".
+    online_portals: &[
+        PortalRule { portal: Portal::National, until: None },
+        PortalRule { portal: Portal::Ministry, until: Some(date!(2026 - 03 - 01)) },
+    ],
 };
 
 /// The rule sets, in the order they came into force.
@@ -117,6 +172,14 @@ impl RuleSet {
     /// Returns the rule set of an import or backup token.
     pub fn by_token(token: &str) -> Option<&'static RuleSet> {
         RULE_SETS.iter().find(|r| r.token == token)
+    }
+
+    /// Returns whether `portal` is an online channel of this rule set for a dossier
+    /// received on `day`.
+    pub fn allows_portal(&self, portal: Portal, day: Date) -> bool {
+        self.online_portals
+            .iter()
+            .any(|r| r.portal == portal && r.until.is_none_or(|until| day < until))
     }
 
     /// Returns the short name shown in errors and reports ("Decree 118/2025").

@@ -536,6 +536,7 @@ mod tests {
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: crate::model::rules::RuleSetId::Decree61,
         };
         assert_eq!(

@@ -66,7 +66,7 @@ impl Store {
     /// store.dossiers().receive(&NewDossier { code: code.clone(),
     ///     procedure: ProcedureCode::new("1.004227")?, agency: province.clone(),
     ///     channel: Channel::Online, received_at: datetime!(2024-01-05 09:00 +07:00),
-    ///     digitised: true, reused_data: false, receiving: None, rule_set: None })?;
+    ///     digitised: true, reused_data: false, receiving: None, portal: None, rule_set: None })?;
     /// store.dossiers().resolve(&code, datetime!(2024-01-08 10:00 +07:00), true)?;
     ///
     /// let index = store.service_index(&Scope::subtree(&province), Period::month(2024, 1)?)?;
@@ -473,6 +473,7 @@ mod tests {
                 digitised,
                 reused_data: reused,
                 receiving: None,
+                portal: None,
                 rule_set: None,
             })
             .unwrap();

@@ -239,6 +239,7 @@ impl Script {
                 digitised: rng.chance(50),
                 reused_data: rng.chance(20),
                 receiving: None,
+                portal: None,
                 rule_set: None,
             };
             self.live.push(Live {

@@ -82,6 +82,7 @@ fn write_one_by_one(f: &Fixture, plans: &[Plan]) -> Vec<History> {
             digitised: p.digitised,
             reused_data: p.reused,
             receiving: None,
+            portal: None,
             rule_set: None,
         };
         let mut dossier = f.store.dossiers().receive(&new).unwrap();

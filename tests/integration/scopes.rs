@@ -68,6 +68,7 @@ fn a_dossier_numbered_by_the_service_centre_counts_for_its_agency_at_every_insta
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: None,
         })
         .unwrap();
@@ -169,6 +170,7 @@ fn write(f: &Fixture, plans: &[Plan]) -> Vec<History> {
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: None,
         };
         let mut dossier = f.store.dossiers().receive(&new).unwrap();

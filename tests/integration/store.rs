@@ -24,6 +24,7 @@ fn reopening_preserves_everything() {
         digitised: false,
         reused_data: true,
         receiving: None,
+        portal: None,
         rule_set: None,
     };
     let (agencies, versions, dossier, report) = {
@@ -98,6 +99,7 @@ fn receive_computes_the_due_instant_across_tet() {
             digitised: false,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: None,
         })
         .unwrap();
@@ -126,6 +128,7 @@ fn d_new(code: &DossierCode, f: &crate::fixtures::Fixture) -> NewDossier {
         digitised: false,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: None,
     }
 }
@@ -223,6 +226,7 @@ fn an_agency_calendar_times_its_own_dossiers() {
                 digitised: false,
                 reused_data: false,
                 receiving: None,
+                portal: None,
                 rule_set: None,
             })
             .unwrap()

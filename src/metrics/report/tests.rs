@@ -22,6 +22,7 @@ fn header(channel: Channel) -> DossierHeader {
         digitised: false,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: crate::model::rules::RuleSetId::Decree61,
     }
 }

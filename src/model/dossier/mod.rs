@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use crate::id::{AgencyCode, DossierCode, Field, ProcedureCode};
-use crate::model::rules::{ApplicantExit, RuleSet, RuleSetId};
+use crate::model::rules::{ApplicantExit, Portal, RuleSet, RuleSetId};
 use crate::model::time_limit::{TimeLimit, check_instant, vietnam_date};
 use crate::{Error, Result};
 
@@ -241,6 +241,9 @@ pub struct DossierHeader {
     /// 118/2025 Art. 14(2)); `None` when the resolving agency received it itself.
     #[serde(default)]
     pub receiving: Option<AgencyCode>,
+    /// The portal an online dossier was submitted through, when the source says.
+    #[serde(default)]
+    pub portal: Option<Portal>,
     /// The rule set that governs it, fixed at receipt by the receipt date.
     #[serde(default = "crate::model::rules::legacy_rule_set")]
     pub rule_set: RuleSetId,

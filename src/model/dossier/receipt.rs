@@ -9,7 +9,7 @@ use crate::id::{AgencyCode, DossierCode, ProcedureCode};
 use crate::model::agency::Agency;
 use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::model::procedure::{Procedure, ProcedureStatus};
-use crate::model::rules::{RuleSet, RuleSetId};
+use crate::model::rules::{Portal, RuleSet, RuleSetId};
 use crate::model::time_limit::{check_instant, vietnam_date};
 use crate::{Error, Result};
 
@@ -35,6 +35,10 @@ pub struct NewDossier {
     /// receiving for another agency, Decree 118/2025 Art. 14(2)); `None` otherwise.
     #[serde(default)]
     pub receiving: Option<AgencyCode>,
+    /// The portal an online dossier was submitted through, when the source says it
+    /// (Decree 118/2025 Art. 15(3): online means the national portal).
+    #[serde(default)]
+    pub portal: Option<Portal>,
     /// The rule set, when the source says it; `None` takes the one in force on the
     /// receipt date ([`RuleSet::in_force_on`]). An older rule set after its successor
     /// began is accepted (histories kept by older systems); a rule set before it begins
@@ -116,6 +120,25 @@ impl NewDossier {
                 });
             }
         };
+        if let Some(portal) = self.portal {
+            if self.channel != Channel::Online {
+                return Err(Error::invalid(
+                    "dossier.portal",
+                    "only an online dossier has a portal",
+                ));
+            }
+            let rules = RuleSet::get(rule_set);
+            if !rules.allows_portal(portal, day) {
+                return Err(Error::invalid(
+                    "dossier.portal",
+                    format!(
+                        "the {} portal is not an online channel for dossiers received on {day} under {}",
+                        portal.token(),
+                        rules.name()
+                    ),
+                ));
+            }
+        }
         if procedure.status() == ProcedureStatus::Abolished {
             return Err(Error::invalid(
                 "dossier.procedure",
@@ -136,6 +159,7 @@ impl NewDossier {
             digitised: self.digitised,
             reused_data: self.reused_data,
             receiving,
+            portal: self.portal,
             rule_set,
         };
         Dossier::open(header, self.received_at, appointment)
@@ -159,6 +183,7 @@ mod tests {
             digitised: true,
             reused_data: false,
             receiving: None,
+            portal: None,
             rule_set: None,
         };
         let json = serde_json::to_string(&new).unwrap();

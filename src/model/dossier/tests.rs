@@ -18,6 +18,7 @@ fn header() -> DossierHeader {
         digitised: false,
         reused_data: false,
         receiving: None,
+        portal: None,
         rule_set: crate::model::rules::RuleSetId::Decree61,
     }
 }

@@ -12,7 +12,7 @@ use crate::model::dossier::{Channel, Dossier, DossierHeader, EventKind, Lifecycl
 use crate::model::procedure::{
     Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureStatus,
 };
-use crate::model::rules::RuleSetId;
+use crate::model::rules::{Portal, RuleSetId};
 use crate::model::time_limit::{TimeLimit, TimeUnit};
 use crate::{Error, Result};
 
@@ -295,6 +295,8 @@ pub(crate) struct DossierV2 {
     /// 1 Decree 61, 2 Decree 118.
     pub rule_set: u8,
     pub receiving: Option<String>,
+    /// 1 national, 2 ministry, 3 province, 4 `VNeID`.
+    pub portal: Option<u8>,
     pub events: Vec<EventV2>,
 }
 
@@ -318,6 +320,25 @@ fn rule_set_tag(id: RuleSetId) -> u8 {
     match id {
         RuleSetId::Decree61 => 1,
         RuleSetId::Decree118 => 2,
+    }
+}
+
+fn portal_tag(portal: Portal) -> u8 {
+    match portal {
+        Portal::National => 1,
+        Portal::Ministry => 2,
+        Portal::Province => 3,
+        Portal::VNeId => 4,
+    }
+}
+
+fn portal_from(tag: u8) -> Result<Portal> {
+    match tag {
+        1 => Ok(Portal::National),
+        2 => Ok(Portal::Ministry),
+        3 => Ok(Portal::Province),
+        4 => Ok(Portal::VNeId),
+        _ => Err(Error::invalid("record.portal", format!("unknown portal {tag}"))),
     }
 }
 
@@ -460,8 +481,9 @@ impl From<&Dossier> for DossierRecord {
             .iter()
             .map(|e| kind_v1(&e.kind).map(|kind| EventV1 { at: instant(e.at), kind }))
             .collect();
-        let v1_events =
-            v1_events.filter(|_| h.rule_set == RuleSetId::Decree61 && h.receiving.is_none());
+        let v1_events = v1_events.filter(|_| {
+            h.rule_set == RuleSetId::Decree61 && h.receiving.is_none() && h.portal.is_none()
+        });
         let Some(v1_events) = v1_events else {
             return DossierRecord::V2(DossierV2 {
                 code: h.code.to_string(),
@@ -476,6 +498,7 @@ impl From<&Dossier> for DossierRecord {
                 reused_data: h.reused_data,
                 rule_set: rule_set_tag(h.rule_set),
                 receiving: h.receiving.as_ref().map(ToString::to_string),
+                portal: h.portal.map(portal_tag),
                 events: d.events().iter().map(EventV2::from).collect(),
             });
         };
@@ -529,6 +552,7 @@ impl TryFrom<DossierRecord> for Dossier {
                     digitised: r.digitised,
                     reused_data: r.reused_data,
                     receiving: None,
+                    portal: None,
                     rule_set: RuleSetId::Decree61,
                 };
                 let events = r
@@ -551,6 +575,7 @@ impl TryFrom<DossierRecord> for Dossier {
                     digitised: r.digitised,
                     reused_data: r.reused_data,
                     receiving: r.receiving.as_deref().map(AgencyCode::new).transpose()?,
+                    portal: r.portal.map(portal_from).transpose()?,
                     rule_set: rule_set_from(r.rule_set)?,
                 };
                 let events = r
