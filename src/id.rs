@@ -264,7 +264,7 @@ impl DossierCode {
     /// dossier, which may not be the agency it counts for (a provincial service centre
     /// numbers dossiers it receives for a department with its own identifier). Scopes
     /// and counters use the agency responsible at receipt,
-    /// [`DossierHeader::agency`](crate::DossierHeader::agency), never this.
+    /// [`DossierHeader::agency`](crate::model::dossier::DossierHeader::agency), never this.
     pub fn agency(&self) -> AgencyCode {
         let head = self.0.split('-').next().unwrap_or_default();
         AgencyCode(head.to_owned())

@@ -95,56 +95,20 @@ pub mod error;
 #[cfg(feature = "__internal_whitebox")]
 #[doc(hidden)]
 pub mod fuzz_support;
-mod id;
+pub mod id;
 pub mod io;
 pub mod metrics;
 pub mod model;
 mod serde_forms;
-mod store;
+pub mod store;
 
-pub use error::{CodecError, Error, RecordKind, Result};
-pub use id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode, UnitLevel};
-pub use metrics::catalogue::{
-    AnnouncementStats, CatalogueScope, CatalogueStats, CutThreshold, ProcessingTimes, Savings,
-    SavingsLine, TimeStats,
-};
-pub use metrics::display::{Lang, format_count, format_decimal, format_percent};
-pub use metrics::reform::{FeedbackStats, OrganisationChange, OrganisationDelta, PlanProgress};
+pub use error::{Error, RecordKind, Result};
+pub use id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
 pub use metrics::report::{Backlog, OneStopReport, Ratio};
-pub use metrics::scores::{
-    Band, IndexScore, Ranking, RobustnessReport, SipasResult, Target, index_score,
-    rank_index_scores, rank_robustness, rank_units, sipas, track_target,
-};
-pub use metrics::service_index::{GroupResult, IndicatorResult, ServiceIndex, Trace, Unscored};
-pub use model::agency::{Agency, AgencyKind, Level};
-pub use model::calendar::{CountingMode, WorkCalendar};
-pub use model::calendar::{Holiday, LunarDate, WorkingHours, YearSchedule};
-pub use model::dossier::{
-    Action, Channel, ClockRule, Dossier, DossierHeader, DossierStatus, EventKind, LifecycleEvent,
-    NewDossier, Outcome, PendingState, classify,
-};
-pub use model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
-pub use model::organisation::{OrganisationCounts, OrganisationSnapshot};
-pub use model::plan::{PlanTask, ReformPlan};
-pub use model::procedure::{
-    Announcement, AnnouncementKind, OnlineLevel, Procedure, ProcedureBuilder, ProcedureStatus,
-};
-pub use model::scope::{Period, Scope, ScopeTest};
-pub use model::score::{
-    Assessment, DecisionGroup, FrameworkNode, FrameworkSpec, IndexFramework, LeafPoints, Points,
-    PortalGroup, ScoreSource, SipasFactor, Survey, SurveyItem, score_indicator,
-};
-pub use model::time_limit::{
-    FIRST_SUPPORTED_DATE, LAST_SUPPORTED_DATE, TimeLimit, TimeUnit, VIETNAM_OFFSET, start_of_day,
-    vietnam_date,
-};
-#[cfg(feature = "__internal_whitebox")]
-#[doc(hidden)]
-pub use store::format::write_version_for_tests;
-pub use store::format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
-pub use store::{
-    Agencies, AgencyRecords, Collection, CounterDifference, DEFAULT_CACHE_CAPACITY, DossierIter,
-    Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE, Persisted, Procedures, Store, StoreBuilder,
-    VerifyReport,
-};
-pub use store::{Assessments, CalendarAnnouncements, Frameworks, Rederived, Surveys};
+pub use model::agency::{Agency, Level};
+pub use model::calendar::WorkCalendar;
+pub use model::dossier::{Action, Channel, ClockRule, Dossier, NewDossier, Outcome};
+pub use model::procedure::Procedure;
+pub use model::scope::{Period, Scope};
+pub use model::time_limit::{TimeLimit, VIETNAM_OFFSET, vietnam_date};
+pub use store::{Store, StoreBuilder};

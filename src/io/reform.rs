@@ -9,7 +9,8 @@ use super::rows::{Row, agency_code};
 use super::vietnamese;
 use crate::model::score::{Assessment, IndexFramework, LeafPoints, Points, ScoreSource};
 use crate::store::Store;
-use crate::{Error, Feedback, FeedbackId, FeedbackKind, Result, Satisfaction};
+use crate::model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
+use crate::{Error, Result};
 
 pub(crate) const FEEDBACK_FIELDS: &[&str] = &[
     "id",

@@ -139,7 +139,7 @@ impl Feedback {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `received_at` is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn new(
         id: FeedbackId,
         agency: AgencyCode,

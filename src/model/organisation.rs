@@ -75,7 +75,7 @@ impl OrganisationSnapshot {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when the year is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE) (1900–2100).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (1900–2100).
     pub fn new(unit: AgencyCode, year: i32, counts: OrganisationCounts) -> Result<Self> {
         check_year("organisation.year", year)?;
         Ok(Self { unit, year, counts })

@@ -40,7 +40,7 @@ impl PlanTask {
     /// # Errors
     /// [`Error::InvalidInput`] when the id or title is empty, too long (ids 64,
     /// titles 500 characters) or has control characters, or a date is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn new(id: &str, title: &str, created: Date, deadline: Date) -> Result<Self> {
         check_date("plan.task.created", created)?;
         check_date("plan.task.deadline", deadline)?;
@@ -139,7 +139,7 @@ impl ReformPlan {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when two tasks share an id or the year is outside
-    /// the [supported range](crate::FIRST_SUPPORTED_DATE) (1900–2100).
+    /// the [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (1900–2100).
     pub fn new(unit: AgencyCode, year: i32, tasks: Vec<PlanTask>) -> Result<Self> {
         check_year("plan.year", year)?;
         let mut seen = HashSet::with_capacity(tasks.len());

@@ -26,9 +26,9 @@ use crate::{Error, RecordKind, Result};
 use crate::store::records::reform::{unit_prefix, unit_year_key};
 
 /// The records of a store that belong to an agency: feedback items, reform plans
-/// and organisation snapshots. Reads are those of a [`Collection`]; writes also
-/// check that the agency the record belongs to is stored, so a record can never
-/// point at an agency the store does not know.
+/// and organisation snapshots. Reads are those of a [`Collection`](super::Collection);
+/// writes also check that the agency the record belongs to is stored, so a record can
+/// never point at an agency the store does not know.
 #[derive(Debug)]
 pub struct AgencyRecords<'a, T> {
     store: &'a Store,

@@ -102,7 +102,7 @@ impl fmt::Display for Ratio {
 /// - *carried over*: received before `from` and not closed (resolved, refused,
 ///   withdrawn) before `from`;
 /// - *resolved*: resolution day in the period, split early / on time / late under
-///   `rule` by [`crate::classify`];
+///   `rule` by [`classify`](crate::model::dossier::classify);
 /// - *in progress*: still pending at 00:00 after `to`, split not yet due / overdue
 ///   (due instant before that moment); dossiers waiting for a supplement are their
 ///   own column, in neither.
