@@ -157,7 +157,8 @@ code_type!(
     /// province, three for a district, five for a commune.
     ///
     /// ```
-    /// use cchc::{AdminUnitCode, UnitLevel};
+    /// use cchc::AdminUnitCode;
+    /// use cchc::id::UnitLevel;
     /// assert_eq!(AdminUnitCode::new("49")?.level(), UnitLevel::Province);
     /// assert_eq!(AdminUnitCode::new("20347")?.level(), UnitLevel::Commune);
     /// # Ok::<(), cchc::Error>(())

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 /// One task of a reform plan.
 ///
 /// ```
-/// use cchc::PlanTask;
+/// use cchc::model::plan::PlanTask;
 /// use time::macros::date;
 /// let task = PlanTask::new("1", "Rà soát TTHC", date!(2025 - 01 - 10), date!(2025 - 03 - 31))?
 ///     .completed_on(date!(2025 - 03 - 20))?;
@@ -119,7 +119,8 @@ impl PlanTask {
 /// A unit's reform plan for a year: its tasks, in plan order.
 ///
 /// ```
-/// use cchc::{AgencyCode, PlanTask, ReformPlan};
+/// use cchc::AgencyCode;
+/// use cchc::model::plan::{PlanTask, ReformPlan};
 /// use time::macros::date;
 /// let task = PlanTask::new("1", "Rà soát TTHC", date!(2025 - 01 - 10), date!(2025 - 03 - 31))?;
 /// let plan = ReformPlan::new(AgencyCode::new("000.00.00.H62")?, 2025, vec![task.clone(), task]);

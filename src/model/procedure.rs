@@ -104,7 +104,8 @@ impl Announcement {
 /// Build it with [`Procedure::builder`]; a built procedure is valid.
 ///
 /// ```
-/// use cchc::{Field, OnlineLevel, Procedure, ProcedureCode, TimeLimit};
+/// use cchc::{Field, Procedure, ProcedureCode, TimeLimit};
+/// use cchc::model::procedure::OnlineLevel;
 /// use time::macros::date;
 /// let p = Procedure::builder(
 ///     ProcedureCode::new("1.004227")?,

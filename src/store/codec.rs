@@ -4,8 +4,8 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::model::measure::{Counts, MEASURE_COUNT};
 use crate::error::CodecError;
+use crate::model::measure::{Counts, MEASURE_COUNT};
 use crate::{Error, Result};
 
 /// The one bincode configuration: varint integers, little endian, and a 16 MiB limit

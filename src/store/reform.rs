@@ -235,7 +235,8 @@ impl Store {
     /// earlier versions.
     ///
     /// ```
-    /// use cchc::{Agency, AgencyCode, Feedback, FeedbackId, FeedbackKind, Store};
+    /// use cchc::{Agency, AgencyCode, Store};
+    /// use cchc::model::feedback::{Feedback, FeedbackId, FeedbackKind};
     /// use time::macros::datetime;
     /// let store = Store::temporary()?;
     /// let id = FeedbackId::new("1022-000001")?;
@@ -336,6 +337,7 @@ impl Store {
     ///
     /// ```
     /// # use cchc::*;
+    /// # use cchc::metrics::catalogue::{CatalogueScope, CutThreshold};
     /// # use time::macros::date;
     /// let store = Store::temporary()?;
     /// store.procedures().insert(

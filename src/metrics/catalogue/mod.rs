@@ -69,7 +69,7 @@ impl CatalogueScope {
 /// articles). Comparisons are exact: a limit of 10 days cut to 7 is cut by 30 %.
 ///
 /// ```
-/// use cchc::CutThreshold;
+/// use cchc::metrics::catalogue::CutThreshold;
 /// assert_eq!(CutThreshold::default(), CutThreshold::percent(30)?);
 /// assert!(CutThreshold::new(4, 3).is_err()); // more than the whole limit
 /// # Ok::<(), cchc::Error>(())

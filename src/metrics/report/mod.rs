@@ -15,7 +15,8 @@ use crate::{Error, Result};
 /// A rate with its numerator and denominator, so every figure can be traced.
 ///
 /// ```
-/// use cchc::{Lang, Ratio};
+/// use cchc::Ratio;
+/// use cchc::metrics::display::Lang;
 /// let r = Ratio::new(18, 64).expect("denominator is not zero");
 /// assert_eq!(r.percent(), 28.125);
 /// assert_eq!(r.display(Lang::Vi), "28,13 % (18/64)");
@@ -917,7 +918,8 @@ impl Backlog {
     /// taken at the same instant under the same clock rule: every count adds.
     ///
     /// ```
-    /// use cchc::{Backlog, ClockRule, start_of_day};
+    /// use cchc::{Backlog, ClockRule};
+    /// use cchc::model::time_limit::start_of_day;
     /// use time::macros::date;
     /// let at = start_of_day(date!(2024 - 04 - 01));
     /// let mut north = Backlog::empty(at, ClockRule::Restart);
