@@ -10,7 +10,8 @@ mod common;
 
 use std::hint::black_box;
 
-use cchc::{CatalogueScope, CutThreshold, Period, Scope};
+use cchc::metrics::catalogue::{CatalogueScope, CutThreshold};
+use cchc::{Period, Scope};
 use common::Fixture;
 use criterion::{Criterion, criterion_group, criterion_main};
 use time::macros::date;

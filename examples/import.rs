@@ -22,7 +22,8 @@
 use std::path::PathBuf;
 
 use cchc::io::{self, ImportOptions, RecordType};
-use cchc::{Lang, Period, Scope, Store, format_count};
+use cchc::metrics::display::{Lang, format_count};
+use cchc::{Period, Scope, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 const USAGE: &str = "usage: import [--store PATH] [--lang vi|en] [--csv | --json] [--vietnamese] \

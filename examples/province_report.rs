@@ -20,11 +20,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use cchc::demo::{self, DemoSpec};
-use cchc::{
-    Agency, AnnouncementStats, Backlog, CatalogueScope, CatalogueStats, ClockRule, CutThreshold,
-    FeedbackStats, Lang, Level, OneStopReport, Period, PlanProgress, SavingsLine, Scope,
-    ServiceIndex, Store, format_count,
+use cchc::metrics::catalogue::{
+    AnnouncementStats, CatalogueScope, CatalogueStats, CutThreshold, SavingsLine,
 };
+use cchc::metrics::display::{Lang, format_count};
+use cchc::metrics::reform::{FeedbackStats, PlanProgress};
+use cchc::metrics::service_index::ServiceIndex;
+use cchc::{Agency, Backlog, ClockRule, Level, OneStopReport, Period, Scope, Store};
 use time::macros::date;
 
 /// The value of one dossier-day saved, in VND, used to price the savings of reduced
@@ -124,7 +126,7 @@ struct Output {
 }
 
 fn rate(r: Option<cchc::Ratio>, lang: Lang) -> String {
-    r.map_or_else(|| "–".to_owned(), |x| cchc::format_percent(x.percent(), lang))
+    r.map_or_else(|| "–".to_owned(), |x| cchc::metrics::display::format_percent(x.percent(), lang))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -381,7 +383,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "{} ({} {} {})",
         l("TIẾT KIỆM NHỜ RÚT NGẮN THỜI HẠN", "SAVINGS FROM REDUCED LIMITS"),
-        cchc::format_count(COST_PER_DOSSIER_DAY as i64, lang),
+        cchc::metrics::display::format_count(COST_PER_DOSSIER_DAY as i64, lang),
         l("đồng / hồ sơ-ngày", "VND per dossier-day"),
         l("(giả định minh họa)", "(illustrative)"),
     );
@@ -403,7 +405,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!();
     println!("{}", l("THỜI GIAN TỪNG BƯỚC", "TIMING OF EACH STEP"));
     for t in &timings {
-        println!("  {:<22} {:>12} ms", t.step, cchc::format_decimal(t.millis, 1, lang));
+        println!(
+            "  {:<22} {:>12} ms",
+            t.step,
+            cchc::metrics::display::format_decimal(t.millis, 1, lang)
+        );
     }
     println!();
     println!("{}", l("TIẾP THEO", "WHERE NEXT"));

@@ -25,6 +25,9 @@ use crate::store::intraday::{
 use crate::store::records::{AgencyRecord, DossierRecord, ProcedureRecord};
 use crate::{Error, Result};
 
+/// Overwrites a store's format version (tests of the upgrade path only).
+pub use crate::store::format::write_version_for_tests;
+
 /// Exercises everything derived from a decoded dossier: outcomes, due instants,
 /// states, counter contributions. These run on stored bytes in `verify`, reports
 /// and every write, so they must not panic on any dossier that decodes.

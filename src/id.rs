@@ -157,7 +157,8 @@ code_type!(
     /// province, three for a district, five for a commune.
     ///
     /// ```
-    /// use cchc::{AdminUnitCode, UnitLevel};
+    /// use cchc::AdminUnitCode;
+    /// use cchc::id::UnitLevel;
     /// assert_eq!(AdminUnitCode::new("49")?.level(), UnitLevel::Province);
     /// assert_eq!(AdminUnitCode::new("20347")?.level(), UnitLevel::Commune);
     /// # Ok::<(), cchc::Error>(())
@@ -264,7 +265,7 @@ impl DossierCode {
     /// dossier, which may not be the agency it counts for (a provincial service centre
     /// numbers dossiers it receives for a department with its own identifier). Scopes
     /// and counters use the agency responsible at receipt,
-    /// [`DossierHeader::agency`](crate::DossierHeader::agency), never this.
+    /// [`DossierHeader::agency`](crate::model::dossier::DossierHeader::agency), never this.
     pub fn agency(&self) -> AgencyCode {
         let head = self.0.split('-').next().unwrap_or_default();
         AgencyCode(head.to_owned())

@@ -56,7 +56,7 @@ fn fixture_store(version: u32) -> Store {
         io::import_file(&store, data("assessments.csv")).unwrap();
         let province = agency("000.00.00.H49");
         let tasks = vec![
-            cchc::PlanTask::new(
+            cchc::model::plan::PlanTask::new(
                 "KH-2024-01",
                 "Rà soát, đơn giản hóa thủ tục hành chính",
                 date!(2024 - 01 - 15),
@@ -65,7 +65,7 @@ fn fixture_store(version: u32) -> Store {
             .unwrap()
             .completed_on(date!(2024 - 06 - 20))
             .unwrap(),
-            cchc::PlanTask::new(
+            cchc::model::plan::PlanTask::new(
                 "KH-2024-02",
                 "Số hóa hồ sơ, kết quả giải quyết TTHC",
                 date!(2024 - 02 - 01),
@@ -73,12 +73,13 @@ fn fixture_store(version: u32) -> Store {
             )
             .unwrap(),
         ];
-        let plan = cchc::ReformPlan::new(province.clone(), 2024, tasks).unwrap();
+        let plan = cchc::model::plan::ReformPlan::new(province.clone(), 2024, tasks).unwrap();
         store.plans().insert(&plan).unwrap();
-        let snapshot = cchc::OrganisationSnapshot::new(
+        let snapshot = cchc::model::organisation::OrganisationSnapshot::new(
             province,
             2023,
-            cchc::OrganisationCounts::try_from_signed(21, 118, 11, 204).unwrap(),
+            cchc::model::organisation::OrganisationCounts::try_from_signed(21, 118, 11, 204)
+                .unwrap(),
         )
         .unwrap();
         store.organisation().insert(&snapshot).unwrap();

@@ -11,15 +11,19 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use cchc::io::{self, Format, RecordType};
+use cchc::model::agency::AgencyKind;
+use cchc::model::feedback::{Feedback, FeedbackId, FeedbackKind};
+use cchc::model::organisation::{OrganisationCounts, OrganisationSnapshot};
+use cchc::model::plan::{PlanTask, ReformPlan};
+use cchc::model::procedure::{Announcement, AnnouncementKind, ProcedureStatus};
 use cchc::model::score::{
     Assessment, FrameworkNode, FrameworkSpec, IndexFramework, LeafPoints, ScoreSource,
 };
+use cchc::model::score::{SipasFactor, Survey, SurveyItem};
+use cchc::model::time_limit::TimeUnit;
 use cchc::{
-    Action, AdminUnitCode, Agency, AgencyCode, AgencyKind, Announcement, AnnouncementKind, Channel,
-    DossierCode, Error, Feedback, FeedbackId, FeedbackKind, Field, Level, NewDossier,
-    OrganisationCounts, OrganisationSnapshot, Period, PlanTask, Procedure, ProcedureCode,
-    ProcedureStatus, RecordKind, ReformPlan, Scope, SipasFactor, Store, Survey, SurveyItem,
-    TimeLimit, TimeUnit,
+    Action, AdminUnitCode, Agency, AgencyCode, Channel, DossierCode, Error, Field, Level,
+    NewDossier, Period, Procedure, ProcedureCode, RecordKind, Scope, Store, TimeLimit,
 };
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
@@ -53,8 +57,8 @@ impl Expect {
             (Expect::File(end), Error::File { path, .. }) => path.ends_with(end),
             (Expect::Format(v), Error::UnsupportedFormat { found, oldest, current }) => {
                 v == *found
-                    && *oldest == cchc::OLDEST_READABLE_FORMAT
-                    && *current == cchc::FORMAT_VERSION
+                    && *oldest == cchc::store::OLDEST_READABLE_FORMAT
+                    && *current == cchc::store::FORMAT_VERSION
             }
             _ => false,
         }
@@ -396,7 +400,7 @@ fn cases() -> Vec<Case> {
         }),
         case("dossier opened in year 9999", Input("dossier.received_at"), |_| {
             let end = datetime!(9999-12-31 23:59 UTC);
-            let header = cchc::DossierHeader {
+            let header = cchc::model::dossier::DossierHeader {
                 code: code(PROCESSING),
                 procedure: common::procedure_code(common::PROCEDURES[0]),
                 field: Field::new("Hộ tịch")?,
@@ -1012,7 +1016,7 @@ fn short_version(p: &Path) {
     });
 }
 fn newer_format(p: &Path, version: u32) {
-    cchc::write_version_for_tests(p, version).unwrap();
+    cchc::fuzz_support::write_version_for_tests(p, version).unwrap();
 }
 
 fn province() -> AgencyCode {

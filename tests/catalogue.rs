@@ -5,7 +5,16 @@
 // The compared floats are exact (integer-valued or exactly representable).
 #![allow(clippy::float_cmp)]
 
+use cchc::metrics::catalogue::{CatalogueScope, CatalogueStats, CutThreshold, SavingsLine};
 use cchc::metrics::catalogue::{SavingsAccumulator, elapsed_in, quantile};
+use cchc::metrics::display::{Lang, format_decimal};
+use cchc::metrics::reform::{FeedbackStats, OrganisationChange};
+use cchc::model::dossier::{DossierHeader, EventKind, LifecycleEvent};
+use cchc::model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
+use cchc::model::organisation::{OrganisationCounts, OrganisationSnapshot};
+use cchc::model::plan::{PlanTask, ReformPlan};
+use cchc::model::procedure::{Announcement, AnnouncementKind, OnlineLevel, ProcedureStatus};
+use cchc::model::time_limit::TimeUnit;
 use cchc::*;
 use time::macros::{date, datetime};
 use time::{Date, Duration, OffsetDateTime};

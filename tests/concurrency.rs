@@ -226,7 +226,7 @@ fn eight_threads_keep_counters_exact_and_do_not_deadlock() {
     }
     assert_eq!(checked, 8);
     let day = time::macros::date!(2024 - 01 - 04);
-    let at = cchc::start_of_day(day.next_day().unwrap());
+    let at = cchc::model::time_limit::start_of_day(day.next_day().unwrap());
     assert_eq!(
         store.backlog(&Scope::All, day, ClockRule::Restart).unwrap(),
         cchc::Backlog::from_dossiers(all.iter().copied(), at, ClockRule::Restart)

@@ -149,7 +149,7 @@ fn importer_batches_are_capped() {
     }
     let summary = importer.finish().unwrap();
     assert_eq!(summary.dossiers, 12_000);
-    assert_eq!(cchc::MAX_BATCH_SIZE, 5_000);
+    assert_eq!(cchc::store::MAX_BATCH_SIZE, 5_000);
     assert_eq!(summary.batches, 3, "12,000 receipts in batches of at most 5,000");
     assert_eq!(
         store.report(&cchc::Scope::All, common::all_time()).unwrap().received_total(),

@@ -14,8 +14,9 @@ mod common;
 
 use std::path::PathBuf;
 
+use cchc::Store;
 use cchc::fuzz_support::{decode_golden, golden_records, golden_records_v2};
-use cchc::{FORMAT_VERSION, OLDEST_READABLE_FORMAT, Store};
+use cchc::store::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
 
 fn fixture_dir(version: u32) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/format-v{version}"))
@@ -154,7 +155,7 @@ fn a_store_written_and_closed_opens_again_under_the_same_version() {
 
     // Every version this build claims to read opens.
     for version in OLDEST_READABLE_FORMAT..=FORMAT_VERSION {
-        cchc::write_version_for_tests(&path, version).unwrap();
+        cchc::fuzz_support::write_version_for_tests(&path, version).unwrap();
         let store = Store::open(&path).unwrap();
         assert_eq!(common::export(&store), before, "format {version}");
     }

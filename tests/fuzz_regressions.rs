@@ -9,15 +9,16 @@
 //! store panicked instead of returning `Error::Corrupt`. Fixed by accepting instants
 //! only within the years 1900–2999 in `Dossier::open` and `Dossier::apply`, since
 //! narrowed to the crate's one supported range, 1900-01-01..=2100-12-31 in Vietnam
-//! time (`cchc::FIRST_SUPPORTED_DATE`, `cchc::LAST_SUPPORTED_DATE`), checked at
+//! time (`cchc::model::time_limit::FIRST_SUPPORTED_DATE`, `cchc::model::time_limit::LAST_SUPPORTED_DATE`), checked at
 //! every boundary (issue 13, item 1; the tests at the end of this file).
 
 mod common;
 
 use cchc::fuzz_support::{fuzz_decode_records, fuzz_derive, golden_records};
+use cchc::model::dossier::{DossierHeader, EventKind, LifecycleEvent};
 use cchc::{
-    AgencyCode, Channel, ClockRule, Dossier, DossierCode, DossierHeader, Error, EventKind, Field,
-    LifecycleEvent, OneStopReport, Period, ProcedureCode, TimeLimit,
+    AgencyCode, Channel, ClockRule, Dossier, DossierCode, Error, Field, OneStopReport, Period,
+    ProcedureCode, TimeLimit,
 };
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -110,8 +111,8 @@ fn events_outside_the_supported_years_are_refused_and_change_nothing() {
 fn the_widest_accepted_dossier_is_timed_without_overflow() {
     let first = datetime!(1900-01-01 00:00 +07:00);
     let last = datetime!(2100-12-31 23:59:59.999_999_999 +07:00);
-    assert_eq!(cchc::vietnam_date(first), cchc::FIRST_SUPPORTED_DATE);
-    assert_eq!(cchc::vietnam_date(last), cchc::LAST_SUPPORTED_DATE);
+    assert_eq!(cchc::vietnam_date(first), cchc::model::time_limit::FIRST_SUPPORTED_DATE);
+    assert_eq!(cchc::vietnam_date(last), cchc::model::time_limit::LAST_SUPPORTED_DATE);
     let mut d = Dossier::open(header(), first, last).unwrap();
     d.apply(LifecycleEvent {
         at: first,
@@ -425,7 +426,9 @@ fn import_inputs_keep_the_importers_invariants() {
 /// or an error, never a panic.
 #[test]
 fn time_functions_are_total_at_the_ends_of_time() {
-    use cchc::{CountingMode, TimeLimit, TimeUnit, WorkCalendar, start_of_day, vietnam_date};
+    use cchc::model::calendar::CountingMode;
+    use cchc::model::time_limit::{TimeUnit, start_of_day};
+    use cchc::{TimeLimit, WorkCalendar, vietnam_date};
     use time::{Date, Duration, PrimitiveDateTime, Time, UtcOffset};
     let widest = [
         UtcOffset::from_hms(25, 59, 59).unwrap(),

@@ -317,7 +317,7 @@ fn dates_and_instants_in_the_forms_asked_for() {
     let tam_ky = store.agencies().get(&"000.00.21.H49".parse().unwrap()).unwrap().unwrap();
     assert_eq!(tam_ky.valid_from(), Some(time::macros::date!(2000 - 01 - 01)));
     assert_eq!(tam_ky.valid_to(), Some(time::macros::date!(2025 - 07 - 01)));
-    assert_eq!(tam_ky.kind(), cchc::AgencyKind::District);
+    assert_eq!(tam_ky.kind(), cchc::model::agency::AgencyKind::District);
 
     // Feedback: ISO instants without an offset are Vietnam time when asked, with
     // seconds; a date alone is not an instant.
@@ -335,7 +335,7 @@ fn dates_and_instants_in_the_forms_asked_for() {
     let item = store.feedback().all().unwrap().remove(0);
     assert_eq!(item.received_at(), datetime!(2024-03-01 09:00:30 +07:00));
     assert_eq!(item.answered_at(), Some(datetime!(2024-03-15 10:00 +07:00)));
-    assert_eq!(item.satisfaction(), cchc::Satisfaction::Satisfied);
+    assert_eq!(item.satisfaction(), cchc::model::feedback::Satisfaction::Satisfied);
     let csv = format!("{header}PA-2,000.00.00.H49,01/03/2024,regulation,,\n");
     let got = reader_error(
         &store,

@@ -310,30 +310,30 @@ fn feedback_samples_import_with_every_step() {
     let all = store.feedback().all().unwrap();
     assert_eq!(all.len(), 7);
     let agency = |t: &str| cchc::AgencyCode::new(t).unwrap();
-    let id = |t: &str| cchc::FeedbackId::new(t).unwrap();
+    let id = |t: &str| cchc::model::feedback::FeedbackId::new(t).unwrap();
     // Row 3 of feedback.csv: transferred, answered, not satisfied, complained again.
-    let expected = cchc::Feedback::new(
+    let expected = cchc::model::feedback::Feedback::new(
         id("1022-2024-000102"),
         agency("000.00.01.H49"),
         instant("2024-03-04T14:30:00+07:00"),
-        cchc::FeedbackKind::Staff,
+        cchc::model::feedback::FeedbackKind::Staff,
     )
     .unwrap()
     .with_transfer(instant("2024-03-05T08:00:00+07:00"))
     .unwrap()
     .with_answer(instant("2024-03-28T16:00:00+07:00"))
     .unwrap()
-    .with_satisfaction(cchc::Satisfaction::NotSatisfied)
+    .with_satisfaction(cchc::model::feedback::Satisfaction::NotSatisfied)
     .unwrap()
     .with_further_complaint(true)
     .unwrap();
     assert_eq!(all.iter().find(|f| f.id() == expected.id()), Some(&expected));
     // Line 2 of feedback.jsonl: rejected by the one-stop centre.
-    let expected = cchc::Feedback::new(
+    let expected = cchc::model::feedback::Feedback::new(
         id("1022-2024-000202"),
         agency("000.00.50.H49"),
         instant("2024-03-12T10:30:00+07:00"),
-        cchc::FeedbackKind::Staff,
+        cchc::model::feedback::FeedbackKind::Staff,
     )
     .unwrap()
     .with_rejection(instant("2024-03-18T08:00:00+07:00"))
@@ -587,10 +587,10 @@ fn add_score_records(store: &Store) {
     let unit = cchc::AgencyCode::new("000.00.00.H49").unwrap();
     for (year, counts) in [(2015, (23, 164, 18, 223)), (2023, (21, 118, 11, 204))] {
         let (a, d, s, dd) = counts;
-        let snap = cchc::OrganisationSnapshot::new(
+        let snap = cchc::model::organisation::OrganisationSnapshot::new(
             unit.clone(),
             year,
-            cchc::OrganisationCounts::try_from_signed(a, d, s, dd).unwrap(),
+            cchc::model::organisation::OrganisationCounts::try_from_signed(a, d, s, dd).unwrap(),
         )
         .unwrap();
         store.organisation().insert(&snap).unwrap();

@@ -27,9 +27,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use cchc::demo::{DemoDossier, DemoSpec, DossierStream, Province};
+use cchc::model::dossier::{DossierStatus, EventKind};
+use cchc::model::time_limit::start_of_day;
 use cchc::{
-    AgencyCode, Backlog, Channel, ClockRule, Dossier, DossierStatus, EventKind, Level,
-    OneStopReport, Outcome, Period, Scope, Store, start_of_day, vietnam_date,
+    AgencyCode, Backlog, Channel, ClockRule, Dossier, Level, OneStopReport, Outcome, Period, Scope,
+    Store, vietnam_date,
 };
 use criterion::Criterion;
 use rusqlite::{Connection, params};
@@ -284,9 +286,9 @@ pub fn derive(
     changes.dedup();
     let mut intervals = Vec::new();
     let mut open: [Option<i64>; 2] = [None, None];
-    let mut previous = cchc::PendingState::default();
+    let mut previous = cchc::model::dossier::PendingState::default();
     let mut deltas = Vec::new();
-    let flags = |s: cchc::PendingState| [s.waiting, s.overdue_restart];
+    let flags = |s: cchc::model::dossier::PendingState| [s.waiting, s.overdue_restart];
     for (i, c) in changes.iter().enumerate() {
         let after = changes.get(i + 1).copied().unwrap_or(*c + time::Duration::nanoseconds(1));
         let state = d.state_at(after);

@@ -6,9 +6,10 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
+use cchc::model::dossier::{DossierHeader, EventKind, LifecycleEvent};
 use cchc::{
-    AgencyCode, Channel, ClockRule, Dossier, DossierCode, DossierHeader, EventKind, Field,
-    LifecycleEvent, OneStopReport, Period, ProcedureCode, TimeLimit,
+    AgencyCode, Channel, ClockRule, Dossier, DossierCode, Field, OneStopReport, Period,
+    ProcedureCode, TimeLimit,
 };
 use libfuzzer_sys::fuzz_target;
 use time::{Duration, OffsetDateTime};
@@ -123,7 +124,8 @@ fuzz_target!(|input: Input| {
             Err(_) => assert_eq!(dossier, before, "a refused event changed the dossier"),
         }
     }
-    let replayed = Dossier::from_events(header, dossier.events()).expect("accepted history replays");
+    let replayed =
+        Dossier::from_events(header, dossier.events()).expect("accepted history replays");
     assert_eq!(replayed, dossier, "replaying the history gives another dossier");
     cchc::fuzz_support::fuzz_derive(&dossier);
     if let Ok(period) = Period::year(2024) {

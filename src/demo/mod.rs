@@ -7,7 +7,7 @@
 //! results and a few amended, new and abolished versions). [`DossierStream`] then
 //! yields one year of dossiers in receipt order, each with its event history, as
 //! `(NewDossier, Vec<(OffsetDateTime, Action)>)` ready for
-//! [`Importer::dossier`](crate::Importer::dossier). [`populate`] does both into a
+//! [`Importer::dossier`](crate::store::Importer::dossier). [`populate`] does both into a
 //! store.
 //!
 //! Everything is a pure function of the [`DemoSpec`] (seed included): the same

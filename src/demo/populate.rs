@@ -9,7 +9,7 @@ use crate::{Error, Result};
 
 /// Fills an empty store with the province of `spec`: agencies, every procedure
 /// version, then the dossiers streamed through the store's
-/// [`Importer`](crate::Importer) in batches of 1,000, timed with the store's own
+/// [`Importer`](crate::store::Importer) in batches of 1,000, timed with the store's own
 /// calendar and counting mode. `progress` is called after each batch with the
 /// dossiers written so far and the total.
 ///

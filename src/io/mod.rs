@@ -16,7 +16,7 @@
 //!   1-based line and the field; a bad header is line 1, with the expected names.
 //! - Agencies, procedures, feedback and assessments are checked in full before anything is written: a
 //!   file with a bad row writes nothing. Dossiers and events go through the
-//!   store's [`Importer`](crate::Importer) in batches (default 1,000 rows): each
+//!   store's [`Importer`](crate::store::Importer) in batches (default 1,000 rows): each
 //!   batch is one transaction, so a bad row leaves every earlier batch written and
 //!   nothing of its own batch.
 //! - [`backup::export`] writes every collection as JSON Lines and

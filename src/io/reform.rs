@@ -7,9 +7,10 @@ use std::collections::{HashMap, HashSet};
 use super::FileReport;
 use super::rows::{Row, agency_code};
 use super::vietnamese;
+use crate::model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
 use crate::model::score::{Assessment, IndexFramework, LeafPoints, Points, ScoreSource};
 use crate::store::Store;
-use crate::{Error, Feedback, FeedbackId, FeedbackKind, Result, Satisfaction};
+use crate::{Error, Result};
 
 pub(crate) const FEEDBACK_FIELDS: &[&str] = &[
     "id",

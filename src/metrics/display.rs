@@ -26,7 +26,7 @@ impl Lang {
 /// Formats an integer with thousands separators.
 ///
 /// ```
-/// use cchc::{Lang, format_count};
+/// use cchc::metrics::display::{Lang, format_count};
 /// assert_eq!(format_count(1972, Lang::Vi), "1.972");
 /// assert_eq!(format_count(-1234567, Lang::En), "-1,234,567");
 /// ```
@@ -58,7 +58,7 @@ pub(crate) fn round_decimal(x: f64, decimals: usize) -> f64 {
 /// Formats a number with `decimals` decimals and thousands separators.
 ///
 /// ```
-/// use cchc::{Lang, format_decimal};
+/// use cchc::metrics::display::{Lang, format_decimal};
 /// assert_eq!(format_decimal(28.125, 2, Lang::Vi), "28,13");
 /// assert_eq!(format_decimal(1234.5, 1, Lang::En), "1,234.5");
 /// ```

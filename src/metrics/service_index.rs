@@ -126,7 +126,7 @@ pub struct GroupResult {
 /// no numerator (3.6 can count online payments of dossiers received earlier with no
 /// fee-bearing receipt in the period), 2.2 keeps its mean without the number of
 /// dossiers, and catalogue indicators count procedures that several stores share.
-/// Never add or average the points of parts (see [`rank_units`](crate::rank_units)).
+/// Never add or average the points of parts (see [`rank_units`](crate::metrics::scores::rank_units)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceIndex {
     /// The framework scored against.

@@ -172,7 +172,7 @@ impl Agency {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `to` is not after `from`, or either is outside
-    /// the [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// the [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn with_validity(mut self, from: Option<Date>, to: Option<Date>) -> Result<Self> {
         if let Some(f) = from {
             check_date("agency.valid_from", f)?;

@@ -20,7 +20,7 @@ pub const ANSWER_WITHIN_WORKING_DAYS: u32 = 15;
 /// printable characters without spaces at either end.
 ///
 /// ```
-/// use cchc::FeedbackId;
+/// use cchc::model::feedback::FeedbackId;
 /// assert_eq!(FeedbackId::new("1022-2023-000001")?.as_str(), "1022-2023-000001");
 /// assert!(FeedbackId::new("  ").is_err());
 /// # Ok::<(), cchc::Error>(())
@@ -106,7 +106,8 @@ pub enum Satisfaction {
 /// needs an answer.
 ///
 /// ```
-/// use cchc::{AgencyCode, Feedback, FeedbackId, FeedbackKind, WorkCalendar};
+/// use cchc::{AgencyCode, WorkCalendar};
+/// use cchc::model::feedback::{Feedback, FeedbackId, FeedbackKind};
 /// use time::macros::datetime;
 /// let item = Feedback::new(
 ///     FeedbackId::new("1022-000001")?,
@@ -139,7 +140,7 @@ impl Feedback {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `received_at` is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn new(
         id: FeedbackId,
         agency: AgencyCode,

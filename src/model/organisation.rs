@@ -29,7 +29,7 @@ impl OrganisationCounts {
     /// `u32::MAX`.
     ///
     /// ```
-    /// use cchc::OrganisationCounts;
+    /// use cchc::model::organisation::OrganisationCounts;
     /// assert_eq!(OrganisationCounts::try_from_signed(21, 118, 11, 204)?.divisions, 118);
     /// assert!(OrganisationCounts::try_from_signed(21, -1, 11, 204).is_err());
     /// # Ok::<(), cchc::Error>(())
@@ -56,7 +56,8 @@ impl OrganisationCounts {
 /// A unit's organisation counts in a year (as of 31/12 unless the source says otherwise).
 ///
 /// ```
-/// use cchc::{AgencyCode, OrganisationCounts, OrganisationSnapshot};
+/// use cchc::AgencyCode;
+/// use cchc::model::organisation::{OrganisationCounts, OrganisationSnapshot};
 /// let counts = OrganisationCounts { agencies: 21, divisions: 118, sub_departments: 11, district_divisions: 204 };
 /// let s = OrganisationSnapshot::new(AgencyCode::new("000.00.00.H49")?, 2023, counts)?;
 /// assert_eq!(s.counts().agencies, 21);
@@ -75,7 +76,7 @@ impl OrganisationSnapshot {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when the year is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE) (1900–2100).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (1900–2100).
     pub fn new(unit: AgencyCode, year: i32, counts: OrganisationCounts) -> Result<Self> {
         check_year("organisation.year", year)?;
         Ok(Self { unit, year, counts })

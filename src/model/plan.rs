@@ -13,7 +13,7 @@ use crate::{Error, Result};
 /// One task of a reform plan.
 ///
 /// ```
-/// use cchc::PlanTask;
+/// use cchc::model::plan::PlanTask;
 /// use time::macros::date;
 /// let task = PlanTask::new("1", "Rà soát TTHC", date!(2025 - 01 - 10), date!(2025 - 03 - 31))?
 ///     .completed_on(date!(2025 - 03 - 20))?;
@@ -40,7 +40,7 @@ impl PlanTask {
     /// # Errors
     /// [`Error::InvalidInput`] when the id or title is empty, too long (ids 64,
     /// titles 500 characters) or has control characters, or a date is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn new(id: &str, title: &str, created: Date, deadline: Date) -> Result<Self> {
         check_date("plan.task.created", created)?;
         check_date("plan.task.deadline", deadline)?;
@@ -119,7 +119,8 @@ impl PlanTask {
 /// A unit's reform plan for a year: its tasks, in plan order.
 ///
 /// ```
-/// use cchc::{AgencyCode, PlanTask, ReformPlan};
+/// use cchc::AgencyCode;
+/// use cchc::model::plan::{PlanTask, ReformPlan};
 /// use time::macros::date;
 /// let task = PlanTask::new("1", "Rà soát TTHC", date!(2025 - 01 - 10), date!(2025 - 03 - 31))?;
 /// let plan = ReformPlan::new(AgencyCode::new("000.00.00.H62")?, 2025, vec![task.clone(), task]);
@@ -139,7 +140,7 @@ impl ReformPlan {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when two tasks share an id or the year is outside
-    /// the [supported range](crate::FIRST_SUPPORTED_DATE) (1900–2100).
+    /// the [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (1900–2100).
     pub fn new(unit: AgencyCode, year: i32, tasks: Vec<PlanTask>) -> Result<Self> {
         check_year("plan.year", year)?;
         let mut seen = HashSet::with_capacity(tasks.len());

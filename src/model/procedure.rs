@@ -104,7 +104,8 @@ impl Announcement {
 /// Build it with [`Procedure::builder`]; a built procedure is valid.
 ///
 /// ```
-/// use cchc::{Field, OnlineLevel, Procedure, ProcedureCode, TimeLimit};
+/// use cchc::{Field, Procedure, ProcedureCode, TimeLimit};
+/// use cchc::model::procedure::OnlineLevel;
 /// use time::macros::date;
 /// let p = Procedure::builder(
 ///     ProcedureCode::new("1.004227")?,
@@ -325,7 +326,7 @@ impl ProcedureBuilder {
     /// another unit than the central one or is longer than it, online payment is set
     /// without a fee, an announcement's effective date is before its signing date,
     /// or a date (a set `effective_from`, an announcement's dates) is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn build(mut self) -> Result<Procedure> {
         let p = &mut self.inner;
         p.name = check_name("procedure.name", &p.name)?;

@@ -68,7 +68,7 @@ impl Period {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `to` is before `from`, or either is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`period.from`, `period.to`).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (`period.from`, `period.to`).
     pub fn new(from: Date, to: Date) -> Result<Self> {
         check_date("period.from", from)?;
         check_date("period.to", to)?;
@@ -90,7 +90,7 @@ impl Period {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a month outside 1–12 or a year outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`period.year`).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (`period.year`).
     pub fn month(year: i32, month: u8) -> Result<Self> {
         check_year("period.year", year)?;
         let m = Month::try_from(month)
@@ -106,7 +106,7 @@ impl Period {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a quarter outside 1–4 or a year outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`period.year`).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (`period.year`).
     pub fn quarter(year: i32, quarter: u8) -> Result<Self> {
         if !(1..=4).contains(&quarter) {
             return Err(Error::invalid("period.quarter", format!("{quarter} is not 1–4")));
@@ -120,7 +120,7 @@ impl Period {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a year outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`period.year`).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (`period.year`).
     pub fn year(year: i32) -> Result<Self> {
         Self::new(Self::month(year, 1)?.from, Self::month(year, 12)?.to)
     }

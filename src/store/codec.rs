@@ -4,8 +4,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::error::CodecError;
 use crate::model::measure::{Counts, MEASURE_COUNT};
-use crate::{CodecError, Error, Result};
+use crate::{Error, Result};
 
 /// The one bincode configuration: varint integers, little endian, and a 16 MiB limit
 /// so hostile length prefixes cannot allocate without bound.

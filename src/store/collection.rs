@@ -79,7 +79,7 @@ mod sealed {
 ///
 /// ```compile_fail
 /// struct Intruder;
-/// impl cchc::Persisted for Intruder {}
+/// impl cchc::store::Persisted for Intruder {}
 /// let _ = Intruder;
 /// ```
 pub trait Persisted: sealed::Sealed {}

@@ -374,7 +374,7 @@ impl Store {
     ///
     /// # Errors
     /// As [`Store::report`], and [`Error::InvalidInput`] naming `at` for an instant
-    /// outside the [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// outside the [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn backlog_at(
         &self,
         scope: &Scope,

@@ -102,7 +102,7 @@ impl<'a> Dossiers<'a> {
     /// # Errors
     /// [`Error::Duplicate`] for a known code; [`Error::NotFound`] for an unknown agency
     /// or procedure; [`Error::InvalidInput`] when the receipt instant is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE), the receipt date (Vietnam time)
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE), the receipt date (Vietnam time)
     /// is not the date in the code, the agency does not exist on the receipt date, the
     /// procedure has no version in force or is abolished, or the due instant falls
     /// outside the supported range. Nothing is written on error.
@@ -139,7 +139,7 @@ impl<'a> Dossiers<'a> {
     /// [`Error::NotFound`] for an unknown dossier (or transfer target);
     /// [`Error::InvalidTransition`] when the lifecycle forbids the action;
     /// [`Error::InvalidInput`] for bad text, an instant outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE), a transfer to an agency that
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE), a transfer to an agency that
     /// does not exist on the day of the transfer (`event.to`), or an apology whose
     /// new appointment is before the apology (`event.new_appointment`). Nothing is
     /// written on error.

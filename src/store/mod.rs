@@ -11,7 +11,7 @@ pub(crate) mod codec;
 mod collection;
 mod counters;
 mod dossiers;
-pub mod format;
+pub(crate) mod format;
 pub(crate) mod intraday;
 pub(crate) mod keys;
 pub(crate) mod records;
@@ -35,6 +35,7 @@ pub use catalog::{Agencies, Procedures};
 pub use collection::{Collection, Persisted};
 pub use counters::{CounterDifference, VerifyReport};
 pub use dossiers::{DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE};
+pub use format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
 pub use reform::AgencyRecords;
 pub use scores::{Assessments, Frameworks, Surveys};
 

@@ -26,9 +26,9 @@ use crate::{Error, RecordKind, Result};
 use crate::store::records::reform::{unit_prefix, unit_year_key};
 
 /// The records of a store that belong to an agency: feedback items, reform plans
-/// and organisation snapshots. Reads are those of a [`Collection`]; writes also
-/// check that the agency the record belongs to is stored, so a record can never
-/// point at an agency the store does not know.
+/// and organisation snapshots. Reads are those of a [`Collection`](super::Collection);
+/// writes also check that the agency the record belongs to is stored, so a record can
+/// never point at an agency the store does not know.
 #[derive(Debug)]
 pub struct AgencyRecords<'a, T> {
     store: &'a Store,
@@ -235,7 +235,8 @@ impl Store {
     /// earlier versions.
     ///
     /// ```
-    /// use cchc::{Agency, AgencyCode, Feedback, FeedbackId, FeedbackKind, Store};
+    /// use cchc::{Agency, AgencyCode, Store};
+    /// use cchc::model::feedback::{Feedback, FeedbackId, FeedbackKind};
     /// use time::macros::datetime;
     /// let store = Store::temporary()?;
     /// let id = FeedbackId::new("1022-000001")?;
@@ -336,6 +337,7 @@ impl Store {
     ///
     /// ```
     /// # use cchc::*;
+    /// # use cchc::metrics::catalogue::{CatalogueScope, CutThreshold};
     /// # use time::macros::date;
     /// let store = Store::temporary()?;
     /// store.procedures().insert(

@@ -1,6 +1,7 @@
 //! The acceptance test of the maintained counters: on random histories, every
 //! report and backlog read from counters equals the slow fold over the dossiers.
 
+use cchc::model::time_limit::start_of_day;
 use cchc::*;
 use proptest::prelude::*;
 use time::{Duration, OffsetDateTime};

@@ -1,5 +1,6 @@
 //! Store basics: opening, reopening, lookups, Send + Sync + Clone.
 
+use cchc::model::calendar::WorkingHours;
 use cchc::*;
 use time::macros::datetime;
 

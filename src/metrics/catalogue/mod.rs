@@ -17,7 +17,7 @@ use crate::id::{Field, ProcedureCode};
 use crate::metrics::display::{Lang, format_count, format_decimal};
 use crate::metrics::report::Ratio;
 use crate::model::agency::Level;
-use crate::model::procedure::{Procedure, ProcedureStatus};
+use crate::model::procedure::{OnlineLevel, Procedure, ProcedureStatus};
 use crate::{Error, Result};
 
 pub use announcements::AnnouncementStats;
@@ -69,7 +69,7 @@ impl CatalogueScope {
 /// articles). Comparisons are exact: a limit of 10 days cut to 7 is cut by 30 %.
 ///
 /// ```
-/// use cchc::CutThreshold;
+/// use cchc::metrics::catalogue::CutThreshold;
 /// assert_eq!(CutThreshold::default(), CutThreshold::percent(30)?);
 /// assert!(CutThreshold::new(4, 3).is_err()); // more than the whole limit
 /// # Ok::<(), cchc::Error>(())
@@ -241,9 +241,9 @@ impl CatalogueStats {
             }
             s.cut_at_least += u64::from(threshold.is_met_by(p));
             match p.online() {
-                crate::OnlineLevel::None => {}
-                crate::OnlineLevel::Partial => s.partial_online += 1,
-                crate::OnlineLevel::Full => s.full_online += 1,
+                OnlineLevel::None => {}
+                OnlineLevel::Partial => s.partial_online += 1,
+                OnlineLevel::Full => s.full_online += 1,
             }
             s.full_online_eligible += u64::from(p.full_online_eligible());
             s.national_portal += u64::from(p.online().is_online() && p.national_portal());

@@ -15,7 +15,8 @@ use crate::{Error, Result};
 /// A rate with its numerator and denominator, so every figure can be traced.
 ///
 /// ```
-/// use cchc::{Lang, Ratio};
+/// use cchc::Ratio;
+/// use cchc::metrics::display::Lang;
 /// let r = Ratio::new(18, 64).expect("denominator is not zero");
 /// assert_eq!(r.percent(), 28.125);
 /// assert_eq!(r.display(Lang::Vi), "28,13 % (18/64)");
@@ -102,7 +103,7 @@ impl fmt::Display for Ratio {
 /// - *carried over*: received before `from` and not closed (resolved, refused,
 ///   withdrawn, closed for want of a supplement, stopped) before `from`;
 /// - *resolved*: resolution day in the period, split early / on time / late under
-///   `rule` by [`crate::classify`];
+///   `rule` by [`classify`](crate::model::dossier::classify);
 /// - *in progress*: still pending at 00:00 after `to`, split not yet due / overdue
 ///   (due instant before that moment); dossiers waiting for a supplement are their
 ///   own column, in neither.
@@ -954,7 +955,8 @@ impl Backlog {
     /// taken at the same instant under the same clock rule: every count adds.
     ///
     /// ```
-    /// use cchc::{Backlog, ClockRule, start_of_day};
+    /// use cchc::{Backlog, ClockRule};
+    /// use cchc::model::time_limit::start_of_day;
     /// use time::macros::date;
     /// let at = start_of_day(date!(2024 - 04 - 01));
     /// let mut north = Backlog::empty(at, ClockRule::Restart);

@@ -145,7 +145,7 @@ impl Action {
     /// # Errors
     /// [`Error::InvalidInput`] for a reason over 2,000 characters or with control or
     /// format characters, an instant (`event.at`, `event.new_appointment`) outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE), an apology whose new
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE), an apology whose new
     /// appointment is before the apology itself, or a due instant outside the
     /// supported range.
     ///

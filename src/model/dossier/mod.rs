@@ -307,7 +307,7 @@ impl Dossier {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when the appointment is before the receipt instant, or
-    /// either is outside the [supported range](crate::FIRST_SUPPORTED_DATE)
+    /// either is outside the [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE)
     /// (1900–2100, Vietnam time). Inside it every due instant, wait and Vietnam
     /// date derived from them is representable, so timing a dossier never
     /// overflows.
@@ -383,7 +383,7 @@ impl Dossier {
     /// requested, a second extension or one not later than the appointment, a transfer
     /// to the current agency, a second payment, or returning an unresolved result.
     /// [`Error::InvalidInput`] when an instant of the event is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn apply(&mut self, event: LifecycleEvent) -> Result<()> {
         use DossierStatus as S;
         check_instant("event.at", event.at)?;

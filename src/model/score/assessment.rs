@@ -110,7 +110,7 @@ impl Assessment {
     /// points are not finite or outside the leaf's `min..=max` (min defaults
     /// to 0); a leaf whose maximum is still to be supplied is scored; a given
     /// source contradicts the framework's; the year is outside the
-    /// [supported range](crate::FIRST_SUPPORTED_DATE) (`assessment.year`).
+    /// [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE) (`assessment.year`).
     pub fn new(
         framework: &IndexFramework,
         unit: impl Into<String>,

@@ -145,7 +145,7 @@ impl Survey {
     /// [`Error::InvalidInput`] when the unit is empty, there are no items,
     /// an item id is empty or repeated, a response has a different number of
     /// answers than there are items, an answer is outside 1..=5, or the year is
-    /// outside the [supported range](crate::FIRST_SUPPORTED_DATE).
+    /// outside the [supported range](crate::model::time_limit::FIRST_SUPPORTED_DATE).
     pub fn new(
         unit: impl Into<String>,
         year: i32,
