@@ -130,12 +130,11 @@ fn a_decree_118_dossier_is_closed_fifteen_days_after_the_notice() {
         store.dossiers().request_supplement(d.code(), notice, "thiếu tờ khai").unwrap();
         let closed =
             store.dossiers().record(d.code(), close, cchc::Action::CloseUnsupplemented).unwrap();
-        assert_eq!(closed.status(), cchc::DossierStatus::ClosedUnsupplemented);
+        assert_eq!(closed.status(), cchc::model::dossier::DossierStatus::ClosedUnsupplemented);
         assert_eq!(closed.finished_at(), Some(close.to_offset(time::UtcOffset::UTC)));
-        let flagged = closed
-            .events()
-            .iter()
-            .any(|e| e.kind == cchc::EventKind::ClosedUnsupplemented { early: true });
+        let flagged = closed.events().iter().any(|e| {
+            e.kind == cchc::model::dossier::EventKind::ClosedUnsupplemented { early: true }
+        });
         assert_eq!(flagged, early, "notice {notice}, closed {close}");
         // Closed is closed.
         assert!(matches!(
@@ -184,7 +183,7 @@ fn decree_61_has_no_closure_and_no_stop_and_decree_118_no_withdrawal() {
         .dossiers()
         .record(d118.code(), datetime!(2025-07-03 10:00 +07:00), cchc::Action::Stop)
         .unwrap();
-    assert_eq!(stopped.status(), cchc::DossierStatus::Stopped);
+    assert_eq!(stopped.status(), cchc::model::dossier::DossierStatus::Stopped);
     // Stopping is possible until the decision, not after it.
     let resolved = receive(&store, 2, datetime!(2025-07-02 09:00 +07:00)).unwrap();
     store.dossiers().resolve(resolved.code(), datetime!(2025-07-03 15:00 +07:00), true).unwrap();
@@ -393,9 +392,9 @@ fn the_demo_follows_decree_118_from_1_july_2025() {
             &mut after
         };
         match d.status() {
-            cchc::DossierStatus::Withdrawn => counts.0 += 1,
-            cchc::DossierStatus::Stopped => counts.1 += 1,
-            cchc::DossierStatus::ClosedUnsupplemented => counts.2 += 1,
+            cchc::model::dossier::DossierStatus::Withdrawn => counts.0 += 1,
+            cchc::model::dossier::DossierStatus::Stopped => counts.1 += 1,
+            cchc::model::dossier::DossierStatus::ClosedUnsupplemented => counts.2 += 1,
             _ => {}
         }
     }

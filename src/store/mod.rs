@@ -27,7 +27,6 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::{Error, Result};
-use format::FORMAT_VERSION;
 
 pub use announcements::{CalendarAnnouncements, Rederived};
 pub(crate) use catalog::Catalog;
