@@ -168,14 +168,15 @@ fn first_line(dir: &Path, name: &str) -> serde_json::Value {
     serde_json::from_str(text.lines().next().unwrap()).unwrap()
 }
 
-/// Version 4 writes readable forms: instants in RFC 3339 at +07:00, dates in ISO
+/// Versions 4 and later write readable forms: instants in RFC 3339 at +07:00, dates in ISO
 /// 8601, enum values in snake case; and it restores to an equal store.
 #[test]
-fn version_4_is_readable_and_restores() {
+fn the_current_version_is_readable_and_restores() {
     let source = fixture_store(3);
     let dir = tempfile::tempdir().unwrap();
     let manifest = io::backup::export(&source, dir.path()).unwrap();
-    assert_eq!(manifest.version, 4);
+    assert_eq!(manifest.version, io::backup::BACKUP_VERSION);
+    assert_eq!(manifest.version, 5);
     let d = dir.path();
     // feedback.csv's first item: received 01/03/2024 09:00, answered 15/03 10:00.
     let feedback = first_line(d, "feedback.jsonl");
