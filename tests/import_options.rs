@@ -199,7 +199,7 @@ fn header_problems_are_line_1_with_the_expected_names() {
     let store = catalogue_store();
     let strict = ImportOptions::new();
     let expected = "expected code, procedure, agency, channel, received_at, digitised, \
-                    reused_data, appointment, events";
+                    reused_data, appointment, receiving, portal, rule_set, events";
     // The issue's example: a Vietnamese header without the option.
     let got = reader_error(
         &store,

@@ -16,6 +16,7 @@ use crate::{Error, Result};
 /// receipt; transfers do not move it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Scope {
     /// Every dossier in the store.
     All,

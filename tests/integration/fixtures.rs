@@ -90,6 +90,7 @@ impl Fixture {
             Scope::Level(l) => self.levels.get(&h.agency) == Some(l),
             Scope::Field(f) => &h.field == f,
             Scope::Procedure(p) => &h.procedure == p,
+            other => panic!("the fixture does not know the scope {other:?}"),
         }
     }
 
