@@ -203,7 +203,23 @@ impl StoreBuilder {
             Some(path) => config.path(path),
             None => config.temporary(true),
         };
-        let db = config.open().map_err(|e| match (e, &self.path) {
+        // sled 0.34 can panic while recovering a damaged log (seen: an index out of
+        // bounds in its segment accountant on a flipped bit). A damaged store is input
+        // like any other: turn the panic into an error instead of taking the caller down.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()))
+            .map_err(|panic| {
+                let why = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("no message");
+                Error::Corrupt {
+                    tree: "(sled log)",
+                    key: self.path.as_ref().map_or_else(String::new, |p| p.display().to_string()),
+                    reason: format!("sled failed while recovering the store: {why}"),
+                }
+            })?;
+        let db = opened.map_err(|e| match (e, &self.path) {
             // sled's I/O errors do not name the file: say which store could not open.
             (sled::Error::Io(source), Some(path)) => {
                 Error::File { path: path.display().to_string(), action: "open the store", source }
