@@ -535,56 +535,57 @@ fn channel_from(tag: u8) -> Result<Channel> {
     }
 }
 
+/// Reads a format-1 dossier as format 3 reads it: Decree 61, received by its own
+/// agency, through no known portal (the lazy migration of STYLE.md).
+impl From<DossierV1> for DossierV2 {
+    fn from(r: DossierV1) -> Self {
+        DossierV2 {
+            code: r.code,
+            procedure: r.procedure,
+            field: r.field,
+            agency: r.agency,
+            channel: r.channel,
+            limit: r.limit,
+            fee_bearing: r.fee_bearing,
+            paper_result: r.paper_result,
+            digitised: r.digitised,
+            reused_data: r.reused_data,
+            rule_set: rule_set_tag(RuleSetId::Decree61),
+            receiving: None,
+            portal: None,
+            events: r
+                .events
+                .into_iter()
+                .map(|e| EventV2 { at: e.at, kind: EventKindV2::V1(e.kind) })
+                .collect(),
+        }
+    }
+}
+
 impl TryFrom<DossierRecord> for Dossier {
     type Error = Error;
     fn try_from(record: DossierRecord) -> Result<Self> {
-        match record {
-            DossierRecord::V1(r) => {
-                let header = DossierHeader {
-                    code: DossierCode::new(&r.code)?,
-                    procedure: ProcedureCode::new(&r.procedure)?,
-                    field: Field::new(&r.field)?,
-                    agency: AgencyCode::new(&r.agency)?,
-                    channel: channel_from(r.channel)?,
-                    limit: limit_from(r.limit)?,
-                    fee_bearing: r.fee_bearing,
-                    paper_result: r.paper_result,
-                    digitised: r.digitised,
-                    reused_data: r.reused_data,
-                    receiving: None,
-                    portal: None,
-                    rule_set: RuleSetId::Decree61,
-                };
-                let events = r
-                    .events
-                    .into_iter()
-                    .map(LifecycleEvent::try_from)
-                    .collect::<Result<Vec<_>>>()?;
-                Dossier::from_events(header, &events)
-            }
-            DossierRecord::V2(r) => {
-                let header = DossierHeader {
-                    code: DossierCode::new(&r.code)?,
-                    procedure: ProcedureCode::new(&r.procedure)?,
-                    field: Field::new(&r.field)?,
-                    agency: AgencyCode::new(&r.agency)?,
-                    channel: channel_from(r.channel)?,
-                    limit: limit_from(r.limit)?,
-                    fee_bearing: r.fee_bearing,
-                    paper_result: r.paper_result,
-                    digitised: r.digitised,
-                    reused_data: r.reused_data,
-                    receiving: r.receiving.as_deref().map(AgencyCode::new).transpose()?,
-                    portal: r.portal.map(portal_from).transpose()?,
-                    rule_set: rule_set_from(r.rule_set)?,
-                };
-                let events = r
-                    .events
-                    .into_iter()
-                    .map(LifecycleEvent::try_from)
-                    .collect::<Result<Vec<_>>>()?;
-                Dossier::from_events(header, &events)
-            }
-        }
+        let r = match record {
+            DossierRecord::V1(r) => DossierV2::from(r),
+            DossierRecord::V2(r) => r,
+        };
+        let header = DossierHeader {
+            code: DossierCode::new(&r.code)?,
+            procedure: ProcedureCode::new(&r.procedure)?,
+            field: Field::new(&r.field)?,
+            agency: AgencyCode::new(&r.agency)?,
+            channel: channel_from(r.channel)?,
+            limit: limit_from(r.limit)?,
+            fee_bearing: r.fee_bearing,
+            paper_result: r.paper_result,
+            digitised: r.digitised,
+            reused_data: r.reused_data,
+            receiving: r.receiving.as_deref().map(AgencyCode::new).transpose()?,
+            portal: r.portal.map(portal_from).transpose()?,
+            rule_set: rule_set_from(r.rule_set)?,
+        };
+        let events =
+            r.events.into_iter().map(LifecycleEvent::try_from).collect::<Result<Vec<_>>>()?;
+        Dossier::from_events(header, &events)
     }
 }
