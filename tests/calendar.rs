@@ -6,8 +6,8 @@ mod common;
 
 use cchc::model::calendar::{AnnouncementScope, CalendarAnnouncement, WorkCalendar};
 use cchc::{
-    Agency, AgencyCode, Channel, ClockRule, DossierCode, Error, Field, NewDossier, Period,
-    Procedure, ProcedureCode, Scope, Store, TimeLimit,
+    AgencyCode, Channel, ClockRule, DossierCode, Error, NewDossier, Period, ProcedureCode, Scope,
+    Store,
 };
 use time::macros::{date, datetime};
 
@@ -20,27 +20,7 @@ fn centre() -> AgencyCode {
 }
 
 fn catalogue(store: &Store) {
-    store.agencies().insert(&Agency::province(province(), "UBND tỉnh Quảng Nam").unwrap()).unwrap();
-    store
-        .agencies()
-        .insert(
-            &Agency::department(centre(), "Trung tâm Phục vụ hành chính công", &province())
-                .unwrap(),
-        )
-        .unwrap();
-    store
-        .procedures()
-        .insert(
-            &Procedure::builder(
-                ProcedureCode::new("1.004227").unwrap(),
-                "Đăng ký khai sinh",
-                Field::new("Hộ tịch").unwrap(),
-                TimeLimit::working_days(3),
-            )
-            .build()
-            .unwrap(),
-        )
-        .unwrap();
+    common::insert_small_province(store);
 }
 
 /// Received on Friday 8 October 2027 at 09:00 by `agency`; 3 working days = 24 working

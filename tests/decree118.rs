@@ -9,8 +9,8 @@ mod common;
 
 use cchc::model::rules::{RuleSet, RuleSetId};
 use cchc::{
-    Agency, AgencyCode, Channel, ClockRule, DossierCode, Error, Field, NewDossier, Period,
-    Procedure, ProcedureCode, Scope, Store, TimeLimit,
+    AgencyCode, Channel, ClockRule, DossierCode, Error, NewDossier, Period, ProcedureCode, Scope,
+    Store,
 };
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
@@ -22,32 +22,7 @@ fn code(s: &str) -> AgencyCode {
 /// Province P, department D, and a commune service centre X.
 fn store() -> Store {
     let store = Store::temporary().unwrap();
-    let p = code("000.00.00.H49");
-    store.agencies().insert(&Agency::province(p.clone(), "UBND tỉnh").unwrap()).unwrap();
-    store
-        .agencies()
-        .insert(&Agency::department(code("000.00.01.H49"), "Sở Tư pháp", &p).unwrap())
-        .unwrap();
-    store
-        .agencies()
-        .insert(
-            &Agency::department(code("000.00.50.H49"), "Trung tâm Phục vụ hành chính công", &p)
-                .unwrap(),
-        )
-        .unwrap();
-    store
-        .procedures()
-        .insert(
-            &Procedure::builder(
-                ProcedureCode::new("1.004227").unwrap(),
-                "Đăng ký khai sinh",
-                Field::new("Hộ tịch").unwrap(),
-                TimeLimit::working_days(3),
-            )
-            .build()
-            .unwrap(),
-        )
-        .unwrap();
+    common::insert_small_province(&store);
     store
 }
 

@@ -479,3 +479,35 @@ pub fn retry_while_locked<T, E: std::fmt::Debug>(open: impl Fn() -> Result<T, E>
         }
     }
 }
+
+/// A small province for hand-worked cases: province `000.00.00.H49`, its department
+/// `000.00.01.H49` and its service centre `000.00.50.H49`, and one procedure,
+/// `1.004227` (Hộ tịch), of 3 working days.
+pub fn insert_small_province(store: &Store) {
+    let p = agency("000.00.00.H49");
+    store.agencies().insert(&Agency::province(p.clone(), "UBND tỉnh Quảng Nam").unwrap()).unwrap();
+    store
+        .agencies()
+        .insert(&Agency::department(agency("000.00.01.H49"), "Sở Tư pháp", &p).unwrap())
+        .unwrap();
+    store
+        .agencies()
+        .insert(
+            &Agency::department(agency("000.00.50.H49"), "Trung tâm Phục vụ hành chính công", &p)
+                .unwrap(),
+        )
+        .unwrap();
+    store
+        .procedures()
+        .insert(
+            &Procedure::builder(
+                procedure_code("1.004227"),
+                "Đăng ký khai sinh",
+                cchc::Field::new("Hộ tịch").unwrap(),
+                TimeLimit::working_days(3),
+            )
+            .build()
+            .unwrap(),
+        )
+        .unwrap();
+}
