@@ -644,7 +644,7 @@ fn a_backup_restores_to_an_equal_store() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = io::backup::export(&source, dir.path()).unwrap();
     assert_eq!((manifest.agencies, manifest.dossiers), (280, 3_000));
-    assert_eq!((manifest.version, manifest.calendar_announcements), (4, 1));
+    assert_eq!((manifest.version, manifest.calendar_announcements), (5, 1));
     // The demo adds feedback and one plan; add_score_records the rest.
     assert_eq!(manifest.feedback, source.feedback().len() as u64);
     assert!(manifest.feedback > 0);
