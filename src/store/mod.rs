@@ -14,10 +14,10 @@ mod dossiers;
 pub(crate) mod format;
 pub(crate) mod intraday;
 pub(crate) mod keys;
+mod query;
 pub(crate) mod records;
 mod reform;
 mod scores;
-mod service_index;
 mod sync_mark;
 mod tx;
 
@@ -32,9 +32,9 @@ pub use announcements::{CalendarAnnouncements, Rederived};
 pub(crate) use catalog::Catalog;
 pub use catalog::{Agencies, Procedures};
 pub use collection::{Collection, Persisted};
-pub use counters::{CounterDifference, VerifyReport};
 pub use dossiers::{DossierIter, Dossiers, ImportSummary, Importer, MAX_BATCH_SIZE};
 pub use format::{FORMAT_VERSION, OLDEST_READABLE_FORMAT};
+pub use query::{CounterDifference, VerifyReport};
 pub use reform::AgencyRecords;
 pub use scores::{Assessments, Frameworks, Surveys};
 
