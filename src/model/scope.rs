@@ -381,6 +381,12 @@ impl ScopeTest {
         }
     }
 
+    /// Returns whether the scope covers records of `agency` that have no field or
+    /// procedure (feedback items): every non-agency scope keeps them all.
+    pub fn covers_agency(&self, agency: &AgencyCode) -> bool {
+        self.agencies.as_ref().is_none_or(|set| set.contains(agency))
+    }
+
     /// Returns whether the scope covers `procedure` for the catalogue indicators
     /// (1.1, 3.1, 3.2, 3.5): an agency scope covers the procedures competent at a
     /// level of one of its agencies (a procedure without levels counts at every

@@ -3,22 +3,21 @@
 //! (catalogue statistics, announcements, savings, processing times, feedback, plan
 //! progress, organisation change). Their frozen records are in `records/reform.rs`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 
 use time::Date;
 
-use crate::id::{AgencyCode, Field, ProcedureCode};
+use crate::id::{AgencyCode, ProcedureCode};
 use crate::metrics::catalogue::{
     AnnouncementStats, CatalogueScope, CatalogueStats, CutThreshold, ProcessingTimeAccumulator,
     ProcessingTimes, Savings, SavingsAccumulator,
 };
 use crate::metrics::reform::{FeedbackStats, OrganisationChange, PlanProgress};
-use crate::model::dossier::DossierHeader;
 use crate::model::feedback::{Feedback, FeedbackId};
 use crate::model::organisation::OrganisationSnapshot;
 use crate::model::plan::ReformPlan;
-use crate::model::scope::{Period, Scope};
+use crate::model::scope::{Period, Scope, ScopeTest};
 use crate::model::time_limit::{TimeLimit, vietnam_date};
 use crate::store::{Persisted, Store};
 use crate::{Error, RecordKind, Result};
@@ -200,32 +199,6 @@ impl AgencyRecords<'_, OrganisationSnapshot> {
     }
 }
 
-/// Which records a [`Scope`] keeps, resolved against the agency tree once.
-enum ScopeFilter {
-    All,
-    Agencies(HashSet<AgencyCode>),
-    Field(Field),
-    Procedure(ProcedureCode),
-}
-
-impl ScopeFilter {
-    fn keeps_agency(&self, agency: &AgencyCode) -> bool {
-        match self {
-            Self::Agencies(set) => set.contains(agency),
-            _ => true,
-        }
-    }
-
-    fn keeps(&self, header: &DossierHeader) -> bool {
-        match self {
-            Self::All => true,
-            Self::Agencies(set) => set.contains(&header.agency),
-            Self::Field(field) => &header.field == field,
-            Self::Procedure(code) => &header.procedure == code,
-        }
-    }
-}
-
 impl Store {
     /// Returns the feedback items (phản ánh, kiến nghị), keyed by id.
     ///
@@ -273,59 +246,19 @@ impl Store {
         AgencyRecords::open(self)
     }
 
-    fn scope_filter(&self, scope: &Scope) -> Result<ScopeFilter> {
-        let agencies = self.agencies();
-        let known = |code: &AgencyCode| -> Result<()> {
-            match agencies.get(code)? {
-                Some(_) => Ok(()),
-                None => Err(Error::NotFound { kind: RecordKind::Agency, id: code.to_string() }),
+    /// The scope's test (the store's one resolver, `ScopeTest`), after checking that
+    /// the agency or procedure it names exists.
+    fn scope_filter(&self, scope: &Scope) -> Result<ScopeTest> {
+        match scope {
+            Scope::Agency(code) | Scope::Subtree(code) if self.agencies().get(code)?.is_none() => {
+                return Err(Error::NotFound { kind: RecordKind::Agency, id: code.to_string() });
             }
-        };
-        Ok(match scope {
-            Scope::All => ScopeFilter::All,
-            Scope::Agency(code) => {
-                known(code)?;
-                ScopeFilter::Agencies(HashSet::from([code.clone()]))
+            Scope::Procedure(code) if self.procedures().versions(code)?.is_empty() => {
+                return Err(Error::NotFound { kind: RecordKind::Procedure, id: code.to_string() });
             }
-            Scope::Subtree(code) => {
-                known(code)?;
-                let all = agencies.list()?;
-                let mut children: HashMap<&AgencyCode, Vec<&AgencyCode>> = HashMap::new();
-                for a in &all {
-                    if let Some(parent) = a.parent() {
-                        children.entry(parent).or_default().push(a.code());
-                    }
-                }
-                let mut set = HashSet::from([code.clone()]);
-                let mut stack = vec![code];
-                while let Some(next) = stack.pop() {
-                    for &child in children.get(next).into_iter().flatten() {
-                        if set.insert(child.clone()) {
-                            stack.push(child);
-                        }
-                    }
-                }
-                ScopeFilter::Agencies(set)
-            }
-            Scope::Level(level) => ScopeFilter::Agencies(
-                agencies
-                    .list()?
-                    .into_iter()
-                    .filter(|a| a.level() == *level)
-                    .map(|a| a.code().clone())
-                    .collect(),
-            ),
-            Scope::Field(field) => ScopeFilter::Field(field.clone()),
-            Scope::Procedure(code) => {
-                if self.procedures().versions(code)?.is_empty() {
-                    return Err(Error::NotFound {
-                        kind: RecordKind::Procedure,
-                        id: code.to_string(),
-                    });
-                }
-                ScopeFilter::Procedure(code.clone())
-            }
-        })
+            _ => {}
+        }
+        Ok(ScopeTest::new(scope, &self.agencies().list()?))
     }
 
     /// Returns the procedure catalogue of `scope` on `as_of`: counts by level and
@@ -397,7 +330,7 @@ impl Store {
         let mut acc = SavingsAccumulator::new(period);
         for dossier in self.dossiers().iter() {
             let dossier = dossier?;
-            if !filter.keeps(dossier.header()) {
+            if !filter.contains(dossier.header()) {
                 continue;
             }
             let day = vietnam_date(dossier.received_at());
@@ -425,7 +358,7 @@ impl Store {
         let mut acc = ProcessingTimeAccumulator::new(&calendar, period);
         for dossier in self.dossiers().iter() {
             let dossier = dossier?;
-            if filter.keeps(dossier.header()) {
+            if filter.contains(dossier.header()) {
                 acc.push(&dossier);
             }
         }
@@ -447,7 +380,7 @@ impl Store {
         let filter = self.scope_filter(scope)?;
         let items = self.feedback().all()?;
         FeedbackStats::compute(
-            items.iter().filter(|i| filter.keeps_agency(i.agency())),
+            items.iter().filter(|i| filter.covers_agency(i.agency())),
             period,
             &self.calendar(),
         )
