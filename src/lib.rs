@@ -38,7 +38,10 @@
 //!     received_at: datetime!(2023-12-04 08:00 +07:00),
 //!     digitised: true,
 //!     reused_data: false,
-//!, receiving: None, portal: None, rule_set: None })?;
+//!     receiving: None,
+//!     portal: None,
+//!     rule_set: None,
+//! })?;
 //! // Due Thursday 08:00 (3 × 8 working hours); resolved on Wednesday: early.
 //! let dossier = store.dossiers().resolve(&code, datetime!(2023-12-06 10:00 +07:00), true)?;
 //! assert_eq!(dossier.outcome(ClockRule::Restart), Some(Outcome::Early));

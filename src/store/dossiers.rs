@@ -123,7 +123,10 @@ impl<'a> Dossiers<'a> {
     ///     received_at: datetime!(2024-01-05 09:00 +07:00),
     ///     digitised: true,
     ///     reused_data: false,
-    ///, receiving: None, portal: None, rule_set: None })?;
+    ///     receiving: None,
+    ///     portal: None,
+    ///     rule_set: None,
+    /// })?;
     /// // Friday 09:00 + 24 working hours = Wednesday 09:00.
     /// assert_eq!(dossier.appointment(), datetime!(2024-01-10 09:00 +07:00));
     /// # Ok::<(), cchc::Error>(())
