@@ -36,7 +36,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::rows::{agency_json, dossier_json, procedure_json};
+use super::convert::{agency_json, dossier_json, procedure_json};
 use super::{Format, ImportOptions, Progress, RecordType, Stage};
 use crate::store::Store;
 use crate::{Error, Result};

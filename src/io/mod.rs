@@ -24,7 +24,9 @@
 //! - [`report`] writes [`OneStopReport`](crate::OneStopReport)s as CSV or JSON.
 
 pub mod backup;
+mod convert;
 pub mod csv;
+mod importers;
 pub mod jsonl;
 mod newlines;
 mod options;
@@ -327,10 +329,10 @@ pub(crate) fn import(
         let mut report = FileReport { file: name.to_owned(), ..FileReport::default() };
         let batch = options.batch.unwrap_or(DEFAULT_BATCH);
         match record_type {
-            RecordType::Agencies => rows::import_agencies(store, rows, &mut report)?,
-            RecordType::Procedures => rows::import_procedures(store, rows, &mut report)?,
+            RecordType::Agencies => importers::import_agencies(store, rows, &mut report)?,
+            RecordType::Procedures => importers::import_procedures(store, rows, &mut report)?,
             RecordType::Dossiers | RecordType::Events => {
-                rows::import_dossiers(store, rows, record_type, batch, &mut report)?;
+                importers::import_dossiers(store, rows, record_type, batch, &mut report)?;
             }
             RecordType::Feedback => reform::import_feedback(store, rows, &mut report)?,
             RecordType::Assessments => reform::import_assessments(store, rows, &mut report)?,

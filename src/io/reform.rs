@@ -5,7 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::FileReport;
-use super::rows::{Row, agency_code};
+use super::convert::agency_code;
+use super::rows::Row;
 use super::vietnamese;
 use crate::model::feedback::{Feedback, FeedbackId, FeedbackKind, Satisfaction};
 use crate::model::score::{Assessment, IndexFramework, LeafPoints, Points, ScoreSource};
