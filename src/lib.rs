@@ -11,7 +11,7 @@
 //! ```
 //! use cchc::{
 //!     Agency, AgencyCode, Channel, ClockRule, DossierCode, Field, NewDossier, Outcome,
-//!     Period, Procedure, ProcedureCode, Scope, Store, TimeLimit,
+//!     Period, Procedure, ProcedureCode, ResultForm, Scope, Store, TimeLimit,
 //! };
 //! use time::macros::{date, datetime};
 //!
@@ -43,7 +43,7 @@
 //!     rule_set: None,
 //! })?;
 //! // Due Thursday 08:00 (3 × 8 working hours); resolved on Wednesday: early.
-//! let dossier = store.dossiers().resolve(&code, datetime!(2023-12-06 10:00 +07:00), true)?;
+//! let dossier = store.dossiers().resolve(&code, datetime!(2023-12-06 10:00 +07:00), ResultForm::Electronic)?;
 //! assert_eq!(dossier.outcome(ClockRule::Restart), Some(Outcome::Early));
 //!
 //! let scope = Scope::subtree(&province);
@@ -73,9 +73,10 @@
 //!   dates, and [`Procedure`] versions with central and reduced [`TimeLimit`]s and
 //!   announcement decisions.
 //! - **Dossiers**: a [`NewDossier`] is received through [`Channel`]s, moved by
-//!   [`Action`]s (supplement requests, extensions, transfers, refusals, resolutions,
-//!   returns, withdrawals, payments) and folded into a [`Dossier`], timed under either
-//!   [`ClockRule`] to an [`Outcome`].
+//!   [`Action`]s (supplement requests, extensions, transfers, refusals, resolutions with
+//!   their [`ResultForm`], returns, withdrawals, payments; since 1 July 2025 closures for
+//!   want of a supplement and stops, [`model::rules`]) and folded into a [`Dossier`],
+//!   timed under either [`ClockRule`] to an [`Outcome`].
 //! - **Time**: the [`WorkCalendar`] with Vietnamese public holidays computed from the
 //!   lunar calendar and the announced schedules of 2010–2026; every instant is read in
 //!   [`VIETNAM_OFFSET`] and [`vietnam_date`] gives its calendar day.
@@ -191,7 +192,7 @@ pub use id::{AdminUnitCode, AgencyCode, DossierCode, Field, ProcedureCode};
 pub use metrics::report::{Backlog, OneStopReport, Ratio};
 pub use model::agency::{Agency, Level};
 pub use model::calendar::WorkCalendar;
-pub use model::dossier::{Action, Channel, ClockRule, Dossier, NewDossier, Outcome};
+pub use model::dossier::{Action, Channel, ClockRule, Dossier, NewDossier, Outcome, ResultForm};
 pub use model::procedure::Procedure;
 pub use model::scope::{Period, Scope};
 pub use model::time_limit::{TimeLimit, VIETNAM_OFFSET, vietnam_date};

@@ -70,7 +70,14 @@ fn an_announcement_is_stored_refused_when_in_use_and_applied_explicitly() {
     catalogue(&store);
     let code = receive(&store, "000.00.00.H49-271008-0001", province());
     // Resolved Wednesday 13/10 at 10:00: an hour after its appointment, so late.
-    store.dossiers().resolve(&code, datetime!(2027-10-13 10:00 +07:00), true).unwrap();
+    store
+        .dossiers()
+        .resolve(
+            &code,
+            datetime!(2027-10-13 10:00 +07:00),
+            cchc::model::dossier::ResultForm::Electronic,
+        )
+        .unwrap();
     assert_eq!(on_time(&store), 0);
 
     // Adding a day off the dossier was timed with is refused, and writes nothing.

@@ -161,7 +161,14 @@ fn decree_61_has_no_closure_and_no_stop_and_decree_118_no_withdrawal() {
     assert_eq!(stopped.status(), cchc::model::dossier::DossierStatus::Stopped);
     // Stopping is possible until the decision, not after it.
     let resolved = receive(&store, 2, datetime!(2025-07-02 09:00 +07:00)).unwrap();
-    store.dossiers().resolve(resolved.code(), datetime!(2025-07-03 15:00 +07:00), true).unwrap();
+    store
+        .dossiers()
+        .resolve(
+            resolved.code(),
+            datetime!(2025-07-03 15:00 +07:00),
+            cchc::model::dossier::ResultForm::Electronic,
+        )
+        .unwrap();
     assert!(matches!(
         store.dossiers().record(
             resolved.code(),
@@ -183,7 +190,14 @@ fn a_report_straddling_1_july_counts_each_dossier_under_its_own_rules() {
     let store = store();
     let on_time = receive(&store, 1, datetime!(2025-06-27 09:00 +07:00)).unwrap();
     assert_eq!(on_time.appointment(), datetime!(2025-07-02 09:00 +07:00));
-    store.dossiers().resolve(on_time.code(), datetime!(2025-07-02 08:30 +07:00), true).unwrap();
+    store
+        .dossiers()
+        .resolve(
+            on_time.code(),
+            datetime!(2025-07-02 08:30 +07:00),
+            cchc::model::dossier::ResultForm::Electronic,
+        )
+        .unwrap();
     let withdrawn = receive(&store, 1, datetime!(2025-06-30 10:00 +07:00)).unwrap();
     store.dossiers().withdraw(withdrawn.code(), datetime!(2025-07-02 10:00 +07:00)).unwrap();
     let stopped = receive(&store, 1, datetime!(2025-07-01 09:00 +07:00)).unwrap();
@@ -206,7 +220,14 @@ fn a_report_straddling_1_july_counts_each_dossier_under_its_own_rules() {
         .unwrap();
     let early = receive(&store, 1, datetime!(2025-07-02 09:00 +07:00)).unwrap();
     assert_eq!(early.appointment(), datetime!(2025-07-07 09:00 +07:00));
-    store.dossiers().resolve(early.code(), datetime!(2025-07-03 15:00 +07:00), true).unwrap();
+    store
+        .dossiers()
+        .resolve(
+            early.code(),
+            datetime!(2025-07-03 15:00 +07:00),
+            cchc::model::dossier::ResultForm::Electronic,
+        )
+        .unwrap();
 
     let all: Vec<cchc::Dossier> = store.dossiers().iter().collect::<cchc::Result<_>>().unwrap();
     let refs: Vec<&cchc::Dossier> = all.iter().collect();

@@ -8,7 +8,7 @@ use sled::transaction::TransactionalTree;
 use time::OffsetDateTime;
 
 use crate::id::{AgencyCode, DossierCode};
-use crate::model::dossier::{Action, Dossier, LifecycleEvent, NewDossier};
+use crate::model::dossier::{Action, Dossier, LifecycleEvent, NewDossier, Payment, ResultForm};
 use crate::model::scope::{Scope, ScopeTest};
 use crate::model::time_limit::{check_instant, vietnam_date};
 use crate::store::catalog::Catalog;
@@ -197,9 +197,9 @@ impl<'a> Dossiers<'a> {
         &self,
         code: &DossierCode,
         at: OffsetDateTime,
-        e_result: bool,
+        form: ResultForm,
     ) -> Result<Dossier> {
-        self.record(code, at, Action::Resolve { e_result })
+        self.record(code, at, Action::Resolve { e_result: form == ResultForm::Electronic })
     }
     /// Records that the result was returned. See [`Dossiers::record`].
     pub fn return_result(&self, code: &DossierCode, at: OffsetDateTime) -> Result<Dossier> {
@@ -210,8 +210,8 @@ impl<'a> Dossiers<'a> {
         self.record(code, at, Action::Withdraw)
     }
     /// Records a fee payment. See [`Dossiers::record`].
-    pub fn pay(&self, code: &DossierCode, at: OffsetDateTime, online: bool) -> Result<Dossier> {
-        self.record(code, at, Action::Pay { online })
+    pub fn pay(&self, code: &DossierCode, at: OffsetDateTime, paid: Payment) -> Result<Dossier> {
+        self.record(code, at, Action::Pay { online: paid == Payment::Online })
     }
 
     /// Returns the dossier with `code`, folded from its events.

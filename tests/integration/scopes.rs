@@ -109,7 +109,14 @@ fn a_dossier_numbered_by_the_service_centre_counts_for_its_agency_at_every_insta
 
     // Resolved on Tuesday 28/2 at 10:00: the backlog empties at that instant, not at
     // the next midnight.
-    store.dossiers().resolve(&code, datetime!(2023-02-28 10:00 +07:00), true).unwrap();
+    store
+        .dossiers()
+        .resolve(
+            &code,
+            datetime!(2023-02-28 10:00 +07:00),
+            cchc::model::dossier::ResultForm::Electronic,
+        )
+        .unwrap();
     let before = store.backlog_at(&agency_scope, datetime!(2023-02-28 10:00 +07:00), rule).unwrap();
     let after =
         store.backlog_at(&agency_scope, datetime!(2023-02-28 10:00:01 +07:00), rule).unwrap();

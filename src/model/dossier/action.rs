@@ -12,6 +12,25 @@ use crate::model::calendar::{CountingMode, WorkCalendar};
 use crate::model::time_limit::{check_instant, vietnam_date};
 use crate::{Error, Result};
 
+/// How a resolution's result is issued: named, so that a call reads
+/// `resolve(&code, at, ResultForm::Electronic)` rather than `resolve(&code, at, true)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResultForm {
+    /// An electronic result (kết quả điện tử) was issued.
+    Electronic,
+    /// Only a paper result.
+    Paper,
+}
+
+/// Where fees were paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Payment {
+    /// Online (thanh toán trực tuyến).
+    Online,
+    /// At the desk or otherwise offline.
+    Offline,
+}
+
 /// Something done to a dossier after receipt. The store turns it into a
 /// [`LifecycleEvent`] with [`Action::to_event`], computing what needs the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

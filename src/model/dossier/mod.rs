@@ -10,7 +10,7 @@
 mod action;
 mod receipt;
 
-pub use action::{Action, rederive};
+pub use action::{Action, Payment, ResultForm, rederive};
 pub use receipt::NewDossier;
 
 use serde::{Deserialize, Serialize};

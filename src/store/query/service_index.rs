@@ -67,7 +67,7 @@ impl Store {
     ///     procedure: ProcedureCode::new("1.004227")?, agency: province.clone(),
     ///     channel: Channel::Online, received_at: datetime!(2024-01-05 09:00 +07:00),
     ///     digitised: true, reused_data: false, receiving: None, portal: None, rule_set: None })?;
-    /// store.dossiers().resolve(&code, datetime!(2024-01-08 10:00 +07:00), true)?;
+    /// store.dossiers().resolve(&code, datetime!(2024-01-08 10:00 +07:00), cchc::model::dossier::ResultForm::Electronic)?;
     ///
     /// let index = store.service_index(&Scope::subtree(&province), Period::month(2024, 1)?)?;
     /// let on_time = index.indicator("2.1").expect("the portal layout has 2.1");
@@ -502,8 +502,14 @@ mod tests {
             true,
             true,
         );
-        d.pay(&d1, datetime!(2024-03-04 09:00 +07:00), true).unwrap();
-        d.resolve(&d1, datetime!(2024-03-05 10:00 +07:00), true).unwrap(); // early
+        d.pay(&d1, datetime!(2024-03-04 09:00 +07:00), crate::model::dossier::Payment::Online)
+            .unwrap();
+        d.resolve(
+            &d1,
+            datetime!(2024-03-05 10:00 +07:00),
+            crate::model::dossier::ResultForm::Electronic,
+        )
+        .unwrap(); // early
         let d2 = receive(
             &s,
             "000.00.21.H49-240304-0002",
@@ -514,8 +520,14 @@ mod tests {
             true,
             false,
         );
-        d.pay(&d2, datetime!(2024-03-04 09:00 +07:00), false).unwrap();
-        d.resolve(&d2, datetime!(2024-03-08 10:00 +07:00), false).unwrap(); // late
+        d.pay(&d2, datetime!(2024-03-04 09:00 +07:00), crate::model::dossier::Payment::Offline)
+            .unwrap();
+        d.resolve(
+            &d2,
+            datetime!(2024-03-08 10:00 +07:00),
+            crate::model::dossier::ResultForm::Paper,
+        )
+        .unwrap(); // late
         let d3 = receive(
             &s,
             "000.00.21.H49-240304-0003",
@@ -526,7 +538,12 @@ mod tests {
             false,
             false,
         );
-        d.resolve(&d3, datetime!(2024-03-07 07:30 +07:00), false).unwrap(); // on time
+        d.resolve(
+            &d3,
+            datetime!(2024-03-07 07:30 +07:00),
+            crate::model::dossier::ResultForm::Paper,
+        )
+        .unwrap(); // on time
         let d4 = receive(
             &s,
             "000.00.21.H49-240325-0004",
@@ -561,7 +578,8 @@ mod tests {
             true,
             true,
         );
-        d.pay(&d6, datetime!(2024-03-11 09:00 +07:00), true).unwrap();
+        d.pay(&d6, datetime!(2024-03-11 09:00 +07:00), crate::model::dossier::Payment::Online)
+            .unwrap();
         d.refuse(&d6, datetime!(2024-03-12 09:00 +07:00), "không đủ điều kiện").unwrap(); // refused in time
         let d7 = receive(
             &s,
@@ -576,7 +594,12 @@ mod tests {
         d.request_supplement(&d7, datetime!(2024-03-11 10:00 +07:00), "thiếu").unwrap();
         d.supplement(&d7, datetime!(2024-03-13 10:00 +07:00)).unwrap();
         // Waited 48 h: resolved Fri 10:00 − 48 h = Wed 10:00, before Thu 08:00: early.
-        d.resolve(&d7, datetime!(2024-03-15 10:00 +07:00), true).unwrap();
+        d.resolve(
+            &d7,
+            datetime!(2024-03-15 10:00 +07:00),
+            crate::model::dossier::ResultForm::Electronic,
+        )
+        .unwrap();
         let d8 = receive(
             &s,
             "000.00.22.H49-240325-0008",
@@ -602,8 +625,14 @@ mod tests {
             false,
             false,
         );
-        d.pay(&d9, datetime!(2024-03-01 09:00 +07:00), true).unwrap();
-        d.resolve(&d9, datetime!(2024-03-01 10:00 +07:00), false).unwrap(); // due 29/2: late
+        d.pay(&d9, datetime!(2024-03-01 09:00 +07:00), crate::model::dossier::Payment::Online)
+            .unwrap();
+        d.resolve(
+            &d9,
+            datetime!(2024-03-01 10:00 +07:00),
+            crate::model::dossier::ResultForm::Paper,
+        )
+        .unwrap(); // due 29/2: late
         let d10 = receive(
             &s,
             "000.00.22.H49-240318-0010",
@@ -635,7 +664,12 @@ mod tests {
             false,
             false,
         );
-        d.resolve(&d12, datetime!(2024-02-20 08:00 +07:00), false).unwrap();
+        d.resolve(
+            &d12,
+            datetime!(2024-02-20 08:00 +07:00),
+            crate::model::dossier::ResultForm::Paper,
+        )
+        .unwrap();
         codes.extend([d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11, d12]);
         (s, codes)
     }
@@ -821,7 +855,14 @@ mod tests {
             true,
             true,
         );
-        store.dossiers().resolve(&c, datetime!(2024-03-05 08:00 +07:00), true).unwrap();
+        store
+            .dossiers()
+            .resolve(
+                &c,
+                datetime!(2024-03-05 08:00 +07:00),
+                crate::model::dossier::ResultForm::Electronic,
+            )
+            .unwrap();
         let ranking = store.service_index_ranking(&p, march).unwrap();
         assert_eq!(ranking.rank_of(D2), Some(1));
         assert_eq!(ranking.rank_of(D1), Some(2));
