@@ -382,9 +382,13 @@ fn the_demo_follows_decree_118_from_1_july_2025() {
         let d = d.unwrap();
         let counts = if cchc::vietnam_date(d.received_at()) < date!(2025 - 07 - 01) {
             assert_eq!(d.rules().id, RuleSetId::Decree61);
+            assert_eq!(d.header().portal, None);
             &mut before
         } else {
             assert_eq!(d.rules().id, RuleSetId::Decree118);
+            // Online means the national portal.
+            let online = d.header().channel == Channel::Online;
+            assert_eq!(d.header().portal, online.then_some(cchc::model::rules::Portal::National));
             &mut after
         };
         match d.status() {

@@ -255,7 +255,11 @@ impl DossierStream {
                     digitised: draft.digitised,
                     reused_data: draft.reused,
                     receiving: None,
-                    portal: None,
+                    // Online under Decree 118 means the national portal (Art. 15(3)).
+                    portal: (draft.channel == Channel::Online
+                        && crate::model::rules::RuleSet::in_force_on(day).id
+                            == crate::model::rules::RuleSetId::Decree118)
+                        .then_some(crate::model::rules::Portal::National),
                     rule_set: None,
                 },
                 draft.actions,
