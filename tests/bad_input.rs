@@ -8,6 +8,8 @@
 
 mod common;
 
+use cchc::model::dossier::Payment;
+use cchc::model::dossier::ResultForm;
 use std::path::{Path, PathBuf};
 
 use cchc::io::{self, Format, RecordType};
@@ -200,10 +202,10 @@ fn build_fixture(path: &Path) {
         d.receive(&receipt(c, t(2, 8) + time::Duration::minutes(i as i64))).unwrap();
     }
     d.request_supplement(&code(WAITING), t(2, 10), "Thiếu bản sao").unwrap();
-    d.resolve(&code(RESOLVED), t(3, 9), cchc::model::dossier::ResultForm::Electronic).unwrap();
+    d.resolve(&code(RESOLVED), t(3, 9), ResultForm::Electronic).unwrap();
     d.extend(&code(EXTENDED), t(3, 9), t(20, 9), "Cần xác minh").unwrap();
     d.withdraw(&code(WITHDRAWN), t(3, 9)).unwrap();
-    d.pay(&code(PAID), t(3, 9), cchc::model::dossier::Payment::Online).unwrap();
+    d.pay(&code(PAID), t(3, 9), Payment::Online).unwrap();
     store.sync().unwrap();
 }
 
@@ -419,7 +421,7 @@ fn cases() -> Vec<Case> {
         }),
         case("resolution in the year 3000", Input("event.at"), |s| {
             s.dossiers()
-                .resolve(&code(PROCESSING), datetime!(3000-01-01 09:00 +07:00), cchc::model::dossier::ResultForm::Electronic)
+                .resolve(&code(PROCESSING), datetime!(3000-01-01 09:00 +07:00), ResultForm::Electronic)
                 .map(drop)
         }),
         case("extension to the year 9999", Input("event.new_appointment"), |s| {
@@ -429,10 +431,10 @@ fn cases() -> Vec<Case> {
         }),
         // Events out of order.
         case("resolution before the receipt", Transition("resolution"), |s| {
-            s.dossiers().resolve(&code(PROCESSING), t(1, 9), cchc::model::dossier::ResultForm::Electronic).map(drop)
+            s.dossiers().resolve(&code(PROCESSING), t(1, 9), ResultForm::Electronic).map(drop)
         }),
         case("payment before the previous event", Transition("payment"), |s| {
-            s.dossiers().pay(&code(EXTENDED), t(3, 8), cchc::model::dossier::Payment::Online).map(drop)
+            s.dossiers().pay(&code(EXTENDED), t(3, 8), Payment::Online).map(drop)
         }),
         // Unknown references.
         case("receipt under an unknown procedure", NotFound(RecordKind::Procedure), |s| {
@@ -446,7 +448,7 @@ fn cases() -> Vec<Case> {
             s.dossiers().receive(&new).map(drop)
         }),
         case("action on an unknown dossier", NotFound(RecordKind::Dossier), |s| {
-            s.dossiers().resolve(&code("000.01.01.H49-240102-0099"), t(4, 9), cchc::model::dossier::ResultForm::Electronic).map(drop)
+            s.dossiers().resolve(&code("000.01.01.H49-240102-0099"), t(4, 9), ResultForm::Electronic).map(drop)
         }),
         case("transfer to an unknown agency", NotFound(RecordKind::Agency), |s| {
             s.dossiers()
@@ -489,10 +491,10 @@ fn cases() -> Vec<Case> {
         }),
         // Impossible transitions.
         case("resolve twice", Transition("resolution"), |s| {
-            s.dossiers().resolve(&code(RESOLVED), t(4, 9), cchc::model::dossier::ResultForm::Electronic).map(drop)
+            s.dossiers().resolve(&code(RESOLVED), t(4, 9), ResultForm::Electronic).map(drop)
         }),
         case("resolve while waiting", Transition("resolution"), |s| {
-            s.dossiers().resolve(&code(WAITING), t(4, 9), cchc::model::dossier::ResultForm::Electronic).map(drop)
+            s.dossiers().resolve(&code(WAITING), t(4, 9), ResultForm::Electronic).map(drop)
         }),
         case("supplement without a request", Transition("supplement"), |s| {
             s.dossiers().supplement(&code(PROCESSING), t(4, 9)).map(drop)
@@ -507,7 +509,7 @@ fn cases() -> Vec<Case> {
             s.dossiers().return_result(&code(PROCESSING), t(4, 9)).map(drop)
         }),
         case("second payment", Transition("payment"), |s| {
-            s.dossiers().pay(&code(PAID), t(4, 9), cchc::model::dossier::Payment::Offline).map(drop)
+            s.dossiers().pay(&code(PAID), t(4, 9), Payment::Offline).map(drop)
         }),
         case("transfer to the current agency", Transition("transfer"), |s| {
             s.dossiers()
@@ -515,10 +517,10 @@ fn cases() -> Vec<Case> {
                 .map(drop)
         }),
         case("resolve after withdrawal", Transition("resolution"), |s| {
-            s.dossiers().resolve(&code(WITHDRAWN), t(4, 9), cchc::model::dossier::ResultForm::Electronic).map(drop)
+            s.dossiers().resolve(&code(WITHDRAWN), t(4, 9), ResultForm::Electronic).map(drop)
         }),
         case("payment after withdrawal", Transition("payment"), |s| {
-            s.dossiers().pay(&code(WITHDRAWN), t(4, 9), cchc::model::dossier::Payment::Online).map(drop)
+            s.dossiers().pay(&code(WITHDRAWN), t(4, 9), Payment::Online).map(drop)
         }),
         case("supplement request after withdrawal", Transition("supplement request"), |s| {
             s.dossiers().request_supplement(&code(WITHDRAWN), t(4, 9), "Thiếu").map(drop)
@@ -664,7 +666,7 @@ fn cases() -> Vec<Case> {
             Store::open(p)?.dossiers().get(&code(PROCESSING)).map(drop)
         }),
         damaged("garbage dossier record, written", Corrupt("dossiers"), garbage_dossier, |p| {
-            Store::open(p)?.dossiers().resolve(&code(PROCESSING), t(4, 9), cchc::model::dossier::ResultForm::Electronic).map(drop)
+            Store::open(p)?.dossiers().resolve(&code(PROCESSING), t(4, 9), ResultForm::Electronic).map(drop)
         }),
         damaged("garbage dossier record, verified", Corrupt("dossiers"), garbage_dossier, |p| {
             Store::open(p)?.verify().map(drop)
@@ -679,7 +681,7 @@ fn cases() -> Vec<Case> {
             Store::open(p)?.verify().map(drop)
         }),
         damaged("dossier past year 9999, resolved", Corrupt("dossiers"), end_of_time, |p| {
-            Store::open(p)?.dossiers().resolve(&code(PROCESSING), t(4, 9), cchc::model::dossier::ResultForm::Electronic).map(drop)
+            Store::open(p)?.dossiers().resolve(&code(PROCESSING), t(4, 9), ResultForm::Electronic).map(drop)
         }),
         damaged("garbage counter row", Corrupt("counters"), garbage_counters, |p| {
             Store::open(p)?.report(&Scope::All, common::all_time()).map(drop)
@@ -725,9 +727,7 @@ fn issue_13_cases() -> Vec<Case> {
             s.dossiers().extend(&code(PROCESSING), end, end, "Rất lâu").map(drop)
         }),
         case("resolution in 2101", Input("event.at"), move |s| {
-            s.dossiers()
-                .resolve(&code(PROCESSING), in_2101, cchc::model::dossier::ResultForm::Electronic)
-                .map(drop)
+            s.dossiers().resolve(&code(PROCESSING), in_2101, ResultForm::Electronic).map(drop)
         }),
         case("extension to 2101", Input("event.new_appointment"), move |s| {
             s.dossiers().extend(&code(PROCESSING), t(4, 9), in_2101, "Rất lâu").map(drop)

@@ -5,6 +5,7 @@
 mod common;
 
 use cchc::model::calendar::{AnnouncementScope, CalendarAnnouncement, WorkCalendar};
+use cchc::model::dossier::ResultForm;
 use cchc::{
     AgencyCode, Channel, ClockRule, DossierCode, Error, NewDossier, Period, ProcedureCode, Scope,
     Store,
@@ -72,11 +73,7 @@ fn an_announcement_is_stored_refused_when_in_use_and_applied_explicitly() {
     // Resolved Wednesday 13/10 at 10:00: an hour after its appointment, so late.
     store
         .dossiers()
-        .resolve(
-            &code,
-            datetime!(2027-10-13 10:00 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(&code, datetime!(2027-10-13 10:00 +07:00), ResultForm::Electronic)
         .unwrap();
     assert_eq!(on_time(&store), 0);
 

@@ -324,19 +324,11 @@ fn dossiers_are_timed_and_priced_by_the_version_in_force_on_receipt() {
     assert_eq!(db.appointment(), datetime!(2023-06-22 08:00 +07:00));
     store
         .dossiers()
-        .resolve(
-            &a,
-            datetime!(2023-06-20 10:00 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(&a, datetime!(2023-06-20 10:00 +07:00), ResultForm::Electronic)
         .unwrap();
     store
         .dossiers()
-        .resolve(
-            &b,
-            datetime!(2023-06-21 10:00 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(&b, datetime!(2023-06-21 10:00 +07:00), ResultForm::Electronic)
         .unwrap();
 
     // Saved: 10 − 7 = 3 and 10 − 5 = 5 working days = 64 working hours.
@@ -521,26 +513,18 @@ fn processing_times_per_procedure_and_unit_with_type_7_percentiles() {
             .with_hms(8, 0, 0)
             .unwrap()
             .assume_offset(VIETNAM_OFFSET);
-        store.dossiers().resolve(&c, at, cchc::model::dossier::ResultForm::Electronic).unwrap();
+        store.dossiers().resolve(&c, at, ResultForm::Electronic).unwrap();
     }
     // Calendar days: 2.5 and 4.0 days, at the other province.
     let c1 = receive(&store, 20, &cal, OTHER, datetime!(2023-06-05 08:00 +07:00));
     store
         .dossiers()
-        .resolve(
-            &c1,
-            datetime!(2023-06-07 20:00 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(&c1, datetime!(2023-06-07 20:00 +07:00), ResultForm::Electronic)
         .unwrap();
     let c2 = receive(&store, 21, &cal, OTHER, datetime!(2023-06-05 08:00 +07:00));
     store
         .dossiers()
-        .resolve(
-            &c2,
-            datetime!(2023-06-09 08:00 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(&c2, datetime!(2023-06-09 08:00 +07:00), ResultForm::Electronic)
         .unwrap();
     // Unresolved: not counted.
     receive(&store, 30, &days, DEPT, datetime!(2023-06-05 08:00 +07:00));

@@ -6,6 +6,7 @@
 
 mod common;
 
+use cchc::model::dossier::ResultForm;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -90,11 +91,8 @@ fn worker(store: &Store, lane: u64, wins: &AtomicU64) -> Work {
                 let i = rng.below(CONTESTED as u64) as usize;
                 let at = time::macros::datetime!(2023-12-01 15:00 +07:00)
                     + Duration::seconds(lane as i64);
-                let form = if lane.is_multiple_of(2) {
-                    cchc::model::dossier::ResultForm::Electronic
-                } else {
-                    cchc::model::dossier::ResultForm::Paper
-                };
+                let form =
+                    if lane.is_multiple_of(2) { ResultForm::Electronic } else { ResultForm::Paper };
                 match store.dossiers().resolve(&contested_code(i), at, form) {
                     Ok(_) => {
                         wins.fetch_add(1, Ordering::SeqCst);

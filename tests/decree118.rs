@@ -7,6 +7,7 @@
 
 mod common;
 
+use cchc::model::dossier::ResultForm;
 use cchc::model::rules::{RuleSet, RuleSetId};
 use cchc::{
     AgencyCode, Channel, ClockRule, DossierCode, Error, NewDossier, Period, ProcedureCode, Scope,
@@ -163,11 +164,7 @@ fn decree_61_has_no_closure_and_no_stop_and_decree_118_no_withdrawal() {
     let resolved = receive(&store, 2, datetime!(2025-07-02 09:00 +07:00)).unwrap();
     store
         .dossiers()
-        .resolve(
-            resolved.code(),
-            datetime!(2025-07-03 15:00 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(resolved.code(), datetime!(2025-07-03 15:00 +07:00), ResultForm::Electronic)
         .unwrap();
     assert!(matches!(
         store.dossiers().record(
@@ -192,11 +189,7 @@ fn a_report_straddling_1_july_counts_each_dossier_under_its_own_rules() {
     assert_eq!(on_time.appointment(), datetime!(2025-07-02 09:00 +07:00));
     store
         .dossiers()
-        .resolve(
-            on_time.code(),
-            datetime!(2025-07-02 08:30 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(on_time.code(), datetime!(2025-07-02 08:30 +07:00), ResultForm::Electronic)
         .unwrap();
     let withdrawn = receive(&store, 1, datetime!(2025-06-30 10:00 +07:00)).unwrap();
     store.dossiers().withdraw(withdrawn.code(), datetime!(2025-07-02 10:00 +07:00)).unwrap();
@@ -222,11 +215,7 @@ fn a_report_straddling_1_july_counts_each_dossier_under_its_own_rules() {
     assert_eq!(early.appointment(), datetime!(2025-07-07 09:00 +07:00));
     store
         .dossiers()
-        .resolve(
-            early.code(),
-            datetime!(2025-07-03 15:00 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(early.code(), datetime!(2025-07-03 15:00 +07:00), ResultForm::Electronic)
         .unwrap();
 
     let all: Vec<cchc::Dossier> = store.dossiers().iter().collect::<cchc::Result<_>>().unwrap();

@@ -111,11 +111,7 @@ fn a_dossier_numbered_by_the_service_centre_counts_for_its_agency_at_every_insta
     // the next midnight.
     store
         .dossiers()
-        .resolve(
-            &code,
-            datetime!(2023-02-28 10:00 +07:00),
-            cchc::model::dossier::ResultForm::Electronic,
-        )
+        .resolve(&code, datetime!(2023-02-28 10:00 +07:00), ResultForm::Electronic)
         .unwrap();
     let before = store.backlog_at(&agency_scope, datetime!(2023-02-28 10:00 +07:00), rule).unwrap();
     let after =

@@ -57,11 +57,7 @@ fn reopening_preserves_everything() {
         store.dossiers().supplement(&new.code, datetime!(2024-01-08 09:00 +07:00)).unwrap();
         let d = store
             .dossiers()
-            .resolve(
-                &new.code,
-                datetime!(2024-01-10 16:00 +07:00),
-                cchc::model::dossier::ResultForm::Electronic,
-            )
+            .resolve(&new.code, datetime!(2024-01-10 16:00 +07:00), ResultForm::Electronic)
             .unwrap();
         let report = store.report(&Scope::All, Period::month(2024, 1).unwrap()).unwrap();
         store.sync().unwrap();
@@ -159,11 +155,7 @@ fn unknown_references_are_not_found_and_write_nothing() {
     let err = f
         .store
         .dossiers()
-        .resolve(
-            &base.code,
-            datetime!(2024-02-08 10:00 +07:00),
-            cchc::model::dossier::ResultForm::Paper,
-        )
+        .resolve(&base.code, datetime!(2024-02-08 10:00 +07:00), ResultForm::Paper)
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { kind: RecordKind::Dossier, .. }));
     assert!(f.store.dossiers().is_empty());

@@ -379,6 +379,7 @@ mod tests {
     use crate::model::agency::Agency;
     use crate::model::dossier::{Action, NewDossier};
     use crate::model::dossier::{Dossier, DossierStatus};
+    use crate::model::dossier::{Payment, ResultForm};
     use crate::model::procedure::{Announcement, AnnouncementKind};
     use crate::model::time_limit::TimeLimit;
     use crate::{Field, ProcedureCode};
@@ -502,14 +503,8 @@ mod tests {
             true,
             true,
         );
-        d.pay(&d1, datetime!(2024-03-04 09:00 +07:00), crate::model::dossier::Payment::Online)
-            .unwrap();
-        d.resolve(
-            &d1,
-            datetime!(2024-03-05 10:00 +07:00),
-            crate::model::dossier::ResultForm::Electronic,
-        )
-        .unwrap(); // early
+        d.pay(&d1, datetime!(2024-03-04 09:00 +07:00), Payment::Online).unwrap();
+        d.resolve(&d1, datetime!(2024-03-05 10:00 +07:00), ResultForm::Electronic).unwrap(); // early
         let d2 = receive(
             &s,
             "000.00.21.H49-240304-0002",
@@ -520,14 +515,8 @@ mod tests {
             true,
             false,
         );
-        d.pay(&d2, datetime!(2024-03-04 09:00 +07:00), crate::model::dossier::Payment::Offline)
-            .unwrap();
-        d.resolve(
-            &d2,
-            datetime!(2024-03-08 10:00 +07:00),
-            crate::model::dossier::ResultForm::Paper,
-        )
-        .unwrap(); // late
+        d.pay(&d2, datetime!(2024-03-04 09:00 +07:00), Payment::Offline).unwrap();
+        d.resolve(&d2, datetime!(2024-03-08 10:00 +07:00), ResultForm::Paper).unwrap(); // late
         let d3 = receive(
             &s,
             "000.00.21.H49-240304-0003",
@@ -538,12 +527,7 @@ mod tests {
             false,
             false,
         );
-        d.resolve(
-            &d3,
-            datetime!(2024-03-07 07:30 +07:00),
-            crate::model::dossier::ResultForm::Paper,
-        )
-        .unwrap(); // on time
+        d.resolve(&d3, datetime!(2024-03-07 07:30 +07:00), ResultForm::Paper).unwrap(); // on time
         let d4 = receive(
             &s,
             "000.00.21.H49-240325-0004",
@@ -578,8 +562,7 @@ mod tests {
             true,
             true,
         );
-        d.pay(&d6, datetime!(2024-03-11 09:00 +07:00), crate::model::dossier::Payment::Online)
-            .unwrap();
+        d.pay(&d6, datetime!(2024-03-11 09:00 +07:00), Payment::Online).unwrap();
         d.refuse(&d6, datetime!(2024-03-12 09:00 +07:00), "không đủ điều kiện").unwrap(); // refused in time
         let d7 = receive(
             &s,
@@ -594,12 +577,7 @@ mod tests {
         d.request_supplement(&d7, datetime!(2024-03-11 10:00 +07:00), "thiếu").unwrap();
         d.supplement(&d7, datetime!(2024-03-13 10:00 +07:00)).unwrap();
         // Waited 48 h: resolved Fri 10:00 − 48 h = Wed 10:00, before Thu 08:00: early.
-        d.resolve(
-            &d7,
-            datetime!(2024-03-15 10:00 +07:00),
-            crate::model::dossier::ResultForm::Electronic,
-        )
-        .unwrap();
+        d.resolve(&d7, datetime!(2024-03-15 10:00 +07:00), ResultForm::Electronic).unwrap();
         let d8 = receive(
             &s,
             "000.00.22.H49-240325-0008",
@@ -625,14 +603,8 @@ mod tests {
             false,
             false,
         );
-        d.pay(&d9, datetime!(2024-03-01 09:00 +07:00), crate::model::dossier::Payment::Online)
-            .unwrap();
-        d.resolve(
-            &d9,
-            datetime!(2024-03-01 10:00 +07:00),
-            crate::model::dossier::ResultForm::Paper,
-        )
-        .unwrap(); // due 29/2: late
+        d.pay(&d9, datetime!(2024-03-01 09:00 +07:00), Payment::Online).unwrap();
+        d.resolve(&d9, datetime!(2024-03-01 10:00 +07:00), ResultForm::Paper).unwrap(); // due 29/2: late
         let d10 = receive(
             &s,
             "000.00.22.H49-240318-0010",
@@ -664,12 +636,7 @@ mod tests {
             false,
             false,
         );
-        d.resolve(
-            &d12,
-            datetime!(2024-02-20 08:00 +07:00),
-            crate::model::dossier::ResultForm::Paper,
-        )
-        .unwrap();
+        d.resolve(&d12, datetime!(2024-02-20 08:00 +07:00), ResultForm::Paper).unwrap();
         codes.extend([d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11, d12]);
         (s, codes)
     }
@@ -857,11 +824,7 @@ mod tests {
         );
         store
             .dossiers()
-            .resolve(
-                &c,
-                datetime!(2024-03-05 08:00 +07:00),
-                crate::model::dossier::ResultForm::Electronic,
-            )
+            .resolve(&c, datetime!(2024-03-05 08:00 +07:00), ResultForm::Electronic)
             .unwrap();
         let ranking = store.service_index_ranking(&p, march).unwrap();
         assert_eq!(ranking.rank_of(D2), Some(1));
